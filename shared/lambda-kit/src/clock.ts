@@ -1,0 +1,5 @@
+/** The one clock: injected everywhere so tests control time. */
+export interface Clock {
+  now(): number;
+}
+export const systemClock: Clock = { now: () => Date.now() };
