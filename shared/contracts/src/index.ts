@@ -3,6 +3,7 @@ export * from './sources.js';
 export * from './common.js';
 export * from './event-model.js';
 export * from './envelope.js';
+export * from './warehouse.js';
 export * from './events/apps.js';
 export * from './events/pipeline.js';
 export * from './events/processing.js';

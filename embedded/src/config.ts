@@ -1,0 +1,36 @@
+import { z } from 'zod';
+
+/** The embedded runtime's settings, from the environment (parsed once at start). */
+export const EmbeddedConfig = z.object({
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
+  DATA_DIR: z.string().min(1).default('./.clickstream'),
+  /** How often the process service runs (seconds); its serverless.yml default is meant for AWS. */
+  PROCESS_INTERVAL_SECONDS: z.coerce.number().positive().default(30),
+  /**
+   * Other schedule overrides: `service.function=rate(1 minute)` or `service.function=5000` (ms),
+   * comma-separated.
+   */
+  SCHEDULE_OVERRIDES: z
+    .string()
+    .default('')
+    .transform((s, ctx) => {
+      const out: Record<string, string | number> = {};
+      for (const part of s.split(',').map((p) => p.trim()).filter(Boolean)) {
+        const eq = part.indexOf('=');
+        if (eq <= 0) {
+          ctx.addIssue({ code: 'custom', message: `"${part}" is not service.function=schedule` });
+          return z.NEVER;
+        }
+        const value = part.slice(eq + 1).trim();
+        out[part.slice(0, eq).trim()] = /^\d+$/.test(value) ? Number(value) : value;
+      }
+      return out;
+    }),
+  /** Comma-separated proxies whose X-Forwarded-For is believed. */
+  TRUSTED_PROXIES: z
+    .string()
+    .default('127.0.0.1,::1')
+    .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean)),
+});
+export type EmbeddedConfig = z.infer<typeof EmbeddedConfig>;

@@ -1,0 +1,45 @@
+// `npm start`: the whole Clickstream platform in one process on one port.
+export {};
+// Handlers log JSON through Powertools; on a laptop only warnings and errors are worth a line.
+// Set before the services load: their loggers read it when created.
+process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
+const { loadConfig } = await import('@clickstream/lambda-kit');
+const { EmbeddedConfig } = await import('./config.js');
+const { startEmbedded } = await import('./runtime.js');
+
+const log = {
+  info: (message: string) => console.log(message),
+  error: (message: string, error?: unknown) => console.error(`error: ${message}`, error ?? ''),
+};
+
+try {
+  const config = loadConfig(EmbeddedConfig);
+  const runtime = await startEmbedded(config, log);
+  console.log(`Clickstream is running at ${runtime.url}
+  console     ${runtime.url}/
+  collect     ${runtime.url}/collect?appId=${runtime.demoAppId}
+  api         ${runtime.url}/api/apps/${runtime.demoAppId}/event-count
+  data dir    ${runtime.dataDir}
+  demo app    ${runtime.demoAppId}
+  processing  every ${config.PROCESS_INTERVAL_SECONDS}s
+Press Ctrl+C to stop.`);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: stopping (finishing running jobs, flushing the stream, closing DuckDB)…`);
+    runtime.close().then(
+      () => process.exit(0),
+      (error) => {
+        log.error('shutdown failed', error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+} catch (error) {
+  log.error('could not start', error instanceof Error ? error.message : error);
+  process.exit(1);
+}

@@ -1,0 +1,34 @@
+import type {
+  AthenaPartitionsAdded,
+  ProcessingCompleted,
+  ProcessingFailed,
+  RedshiftLoadCompleted,
+  RedshiftLoadFailed,
+} from '@clickstream/contracts';
+import type { Delivery } from '@clickstream/lambda-kit';
+
+type PipelineContracts =
+  | typeof ProcessingCompleted
+  | typeof ProcessingFailed
+  | typeof AthenaPartitionsAdded
+  | typeof RedshiftLoadCompleted
+  | typeof RedshiftLoadFailed;
+
+/** The few facts of each pipeline event that the health view shows. */
+export function summarisePipelineEvent(d: Delivery<PipelineContracts>): { at: string; summary: Record<string, unknown> } {
+  switch (d.detailType) {
+    case 'ProcessingCompleted.v1':
+      return {
+        at: d.detail.completedAt,
+        summary: { jobId: d.detail.jobId, rows: d.detail.rowCounts, badRows: d.detail.badRowCount, apps: d.detail.appIds },
+      };
+    case 'ProcessingFailed.v1':
+      return { at: d.detail.failedAt, summary: { jobId: d.detail.jobId, error: d.detail.error } };
+    case 'AthenaPartitionsAdded.v1':
+      return { at: d.detail.addedAt, summary: { jobId: d.detail.jobId, partitions: d.detail.partitions.length } };
+    case 'RedshiftLoadCompleted.v1':
+      return { at: d.detail.completedAt, summary: { loadId: d.detail.loadId, table: d.detail.table, rows: d.detail.rowsMerged } };
+    case 'RedshiftLoadFailed.v1':
+      return { at: d.detail.failedAt, summary: { loadId: d.detail.loadId, table: d.detail.table, error: d.detail.error } };
+  }
+}

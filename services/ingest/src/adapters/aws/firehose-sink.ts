@@ -1,0 +1,32 @@
+import { FirehoseClient, PutRecordBatchCommand } from '@aws-sdk/client-firehose';
+import type { RawEnvelopeV1 } from '@clickstream/contracts';
+import type { EventSink } from '../../ports/event-sink.js';
+import { sendWithRetries } from './retrying-batch.js';
+
+// PutRecordBatch takes at most 500 records and 4 MiB per call.
+const MAX_RECORDS = 500;
+const MAX_CALL_BYTES = 4 * 1024 * 1024;
+
+export class FirehoseSink implements EventSink {
+  constructor(
+    private readonly deliveryStreamName: string,
+    private readonly client: FirehoseClient = new FirehoseClient({}),
+  ) {}
+
+  async put(envelopes: readonly RawEnvelopeV1[]): Promise<void> {
+    // Newline-delimited so the objects Firehose lands in S3 are JSON lines.
+    const records = envelopes.map((e) => ({ Data: Buffer.from(`${JSON.stringify(e)}\n`) }));
+    await sendWithRetries(records, {
+      maxCount: MAX_RECORDS,
+      maxBytes: MAX_CALL_BYTES,
+      sizeOf: (r) => r.Data.length,
+      send: async (batch) => {
+        const out = await this.client.send(
+          new PutRecordBatchCommand({ DeliveryStreamName: this.deliveryStreamName, Records: batch }),
+        );
+        if (!out.FailedPutCount) return [];
+        return (out.RequestResponses ?? []).flatMap((r, i) => (r.ErrorCode ? [i] : []));
+      },
+    });
+  }
+}

@@ -1,0 +1,38 @@
+import { KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
+import type { RawEnvelopeV1 } from '@clickstream/contracts';
+import type { EventSink } from '../../ports/event-sink.js';
+import { sendWithRetries } from './retrying-batch.js';
+
+// PutRecords takes at most 500 records and 5 MiB per call.
+const MAX_RECORDS = 500;
+const MAX_CALL_BYTES = 5 * 1024 * 1024;
+
+export class KinesisSink implements EventSink {
+  constructor(
+    private readonly streamName: string,
+    private readonly client: KinesisClient = new KinesisClient({}),
+  ) {}
+
+  async put(envelopes: readonly RawEnvelopeV1[]): Promise<void> {
+    const records = envelopes.map((e) => ({
+      Data: Buffer.from(JSON.stringify(e)),
+      // app + device keeps one device's uploads in order on one shard while spreading apps out.
+      PartitionKey: `${e.appId}:${deviceKey(e)}`.slice(0, 256),
+    }));
+    await sendWithRetries(records, {
+      maxCount: MAX_RECORDS,
+      maxBytes: MAX_CALL_BYTES,
+      sizeOf: (r) => r.Data.length + r.PartitionKey.length,
+      send: async (batch) => {
+        const out = await this.client.send(new PutRecordsCommand({ StreamName: this.streamName, Records: batch }));
+        if (!out.FailedRecordCount) return [];
+        return (out.Records ?? []).flatMap((r, i) => (r.ErrorCode ? [i] : []));
+      },
+    });
+  }
+}
+
+/** The device behind an upload, without parsing the body: the client IP and user agent stand in. */
+function deviceKey(e: RawEnvelopeV1): string {
+  return `${e.clientIp ?? ''}|${e.userAgent ?? ''}`;
+}

@@ -1,0 +1,78 @@
+import type { RawEnvelopeV1 } from '@clickstream/contracts';
+import { badRequest, forbidden, serviceUnavailable } from '@clickstream/lambda-kit';
+import type { BlockList } from 'node:net';
+import { activeApp, type AppDirectory } from '../ports/app-directory.js';
+import type { EventSink } from '../ports/event-sink.js';
+import { clientIp } from './client-ip.js';
+import { corsHeaders, preflightHeaders } from './cors.js';
+import { assertJsonBatch, decodeBody } from './decode-body.js';
+import { splitEnvelope } from './split-envelope.js';
+
+/** One upload, as the edge (API Gateway or the embedded server) saw it. */
+export interface CollectRequest {
+  method: string;
+  query: Record<string, string>;
+  /** Lower-cased header names. */
+  headers: Record<string, string>;
+  body: Buffer;
+  peerIp: string | undefined;
+  requestId: string;
+  receivedAt: number;
+}
+
+export interface CollectResponse {
+  status: number;
+  headers: Record<string, string>;
+}
+
+export interface CollectDeps {
+  apps: AppDirectory;
+  sink: EventSink;
+  trustedProxies: BlockList;
+  maxBodyBytes: number;
+  maxRecordBytes: number;
+}
+
+/** Accepts an upload: checks it at request level, makes it durable, and only then says 200. */
+export async function collect(request: CollectRequest, deps: CollectDeps): Promise<CollectResponse> {
+  const appId = request.query.appId;
+  if (!appId) throw badRequest('MISSING_APP_ID', 'Query parameter appId is required.');
+  const app = activeApp(await deps.apps.get(appId));
+  if (!app || !app.enabled) throw forbidden('UNKNOWN_APP', `App "${appId}" is not registered or is disabled.`);
+
+  const origin = request.headers.origin;
+  const cors = corsHeaders(origin, app);
+  if (origin && !cors) throw forbidden('ORIGIN_NOT_ALLOWED', `Origin ${origin} is not allowed for app "${appId}".`);
+  if (request.method === 'OPTIONS') return { status: 204, headers: preflightHeaders(cors ?? {}) };
+
+  const body = decodeBody(request.body, {
+    gzip: request.query.compression === 'gzip',
+    hashCode: request.query.hashCode,
+    maxBytes: deps.maxBodyBytes,
+  });
+  assertJsonBatch(body);
+
+  const envelope: RawEnvelopeV1 = {
+    v: 1,
+    requestId: request.requestId,
+    ingestTime: request.receivedAt,
+    appId,
+    platform: request.query.platform?.slice(0, 64),
+    clientIp: clientIp(request.peerIp, request.headers['x-forwarded-for'], deps.trustedProxies),
+    userAgent: request.headers['user-agent']?.slice(0, 2048),
+    query: request.query,
+    body,
+  };
+  try {
+    await deps.sink.put(splitEnvelope(envelope, deps.maxRecordBytes));
+  } catch (error) {
+    throw serviceUnavailable('SINK_UNAVAILABLE', 'Events could not be stored; retry later.', error);
+  }
+  return { status: 200, headers: cors ?? {} };
+}
+
+export function requireQuery(query: Record<string, string | undefined> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) out[k] = v;
+  return out;
+}

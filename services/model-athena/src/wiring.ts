@@ -1,0 +1,34 @@
+import { createLogger, loadConfig, systemClock } from '@clickstream/lambda-kit';
+import { EventBridgePublisher } from '@clickstream/lambda-kit/eventbridge';
+import { z } from 'zod';
+import { GlueCatalog } from './adapters/aws/glue-catalog.js';
+import type { ModelAthenaPorts } from './ports/index.js';
+
+export const logger = createLogger('model-athena');
+
+export const AwsConfig = z.object({
+  MODE: z.literal('aws'),
+  GLUE_DATABASE: z.string().min(1),
+  WAREHOUSE_BUCKET: z.string().min(1),
+  EVENT_BUS_NAME: z.string().min(1),
+});
+export type AwsConfig = z.infer<typeof AwsConfig>;
+
+export function wireAws(config: AwsConfig): ModelAthenaPorts {
+  return {
+    catalog: new GlueCatalog(config.GLUE_DATABASE, config.WAREHOUSE_BUCKET),
+    publisher: new EventBridgePublisher(config.EVENT_BUS_NAME),
+    clock: systemClock,
+  };
+}
+
+let wired: ModelAthenaPorts | undefined;
+
+/** The ports of this cold start: the embedded host sets local ones, Lambda parses its environment. */
+export function ports(): ModelAthenaPorts {
+  return (wired ??= wireAws(loadConfig(AwsConfig)));
+}
+
+export function useLocalPorts(local: ModelAthenaPorts): void {
+  wired = local;
+}

@@ -1,0 +1,27 @@
+import { createLogger, loadConfig, systemClock } from '@clickstream/lambda-kit';
+import { z } from 'zod';
+import { DynamoDbFileTracker } from './adapters/aws/dynamodb-file-tracker.js';
+import type { ModelRedshiftPorts } from './ports/index.js';
+
+export const logger = createLogger('model-redshift');
+
+export const AwsConfig = z.object({
+  MODE: z.literal('aws'),
+  FILES_TABLE: z.string().min(1),
+});
+export type AwsConfig = z.infer<typeof AwsConfig>;
+
+export function wireAws(config: AwsConfig): ModelRedshiftPorts {
+  return { files: new DynamoDbFileTracker(config.FILES_TABLE), clock: systemClock };
+}
+
+let wired: ModelRedshiftPorts | undefined;
+
+/** The ports of this cold start: the embedded host sets local ones, Lambda parses its environment. */
+export function ports(): ModelRedshiftPorts {
+  return (wired ??= wireAws(loadConfig(AwsConfig)));
+}
+
+export function useLocalPorts(local: ModelRedshiftPorts): void {
+  wired = local;
+}

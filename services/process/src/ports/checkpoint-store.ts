@@ -1,0 +1,19 @@
+/** A job that was started but not committed: rerunning it must produce exactly the same files. */
+export interface PendingJob {
+  jobId: string;
+  from: number;
+  to: number;
+  startedAt: number;
+}
+
+export interface Checkpoint {
+  /** Every record before this position is in the warehouse. */
+  committed: number;
+  pending?: PendingJob;
+}
+
+export interface CheckpointStore {
+  load(): Promise<Checkpoint>;
+  /** Atomic and durable: after it resolves, a crash cannot bring back the previous value. */
+  save(checkpoint: Checkpoint): Promise<void>;
+}

@@ -1,0 +1,20 @@
+export {
+  compilePattern,
+  matchesPattern,
+  validatePattern,
+  EventPatternError,
+  type EventPattern,
+  type ContentFilter,
+  type AnythingBut,
+  type PatternLeaf,
+  type PatternScalar,
+} from './event-pattern.js';
+export {
+  LocalEventBus,
+  type BusEntry,
+  type BusTarget,
+  type LocalEventBusOptions,
+  type SubscribeOptions,
+} from './local-event-bus.js';
+export { bindServiceRules } from './service-rules.js';
+export { createLocalPublisher } from './local-publisher.js';

@@ -1,0 +1,36 @@
+import type { ServiceManifest } from '../manifest/service-manifest.js';
+import type { BusTarget, LocalEventBus } from './local-event-bus.js';
+
+/**
+ * Subscribes every eventBridge rule a serverless.yml declares to the function of the same name,
+ * so the embedded bus routes with exactly the patterns deployed to AWS. Returns the rule names.
+ * A manifest function without a target, or a target the manifest does not know, is a wiring
+ * mistake and throws at start-up rather than silently dropping events.
+ */
+export function bindServiceRules(
+  bus: LocalEventBus,
+  manifest: ServiceManifest,
+  functions: Readonly<Record<string, BusTarget>>,
+): string[] {
+  const declared = new Set(manifest.functions.map((fn) => fn.name));
+  const unknown = Object.keys(functions).filter((name) => !declared.has(name));
+  if (unknown.length > 0) {
+    throw new Error(`service ${manifest.service}: serverless.yml declares no function named ${unknown.join(', ')}`);
+  }
+  const ruleNames: string[] = [];
+  for (const fn of manifest.functions) {
+    if (fn.eventRules.length === 0) continue;
+    const target = functions[fn.name];
+    if (!target) {
+      throw new Error(
+        `service ${manifest.service}: function ${fn.name} has ${fn.eventRules.length} event rule(s) in serverless.yml but no local target`,
+      );
+    }
+    fn.eventRules.forEach((rule, i) => {
+      const name = `${manifest.service}.${fn.name}.${i}`;
+      bus.subscribe(name, rule.pattern, target, rule.maxRetries === undefined ? {} : { maxRetries: rule.maxRetries });
+      ruleNames.push(name);
+    });
+  }
+  return ruleNames;
+}

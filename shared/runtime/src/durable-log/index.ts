@@ -1,0 +1,1 @@
+export { DurableLog, type DurableLogOptions, type DurableLogStats, type LogRecord } from './durable-log.js';

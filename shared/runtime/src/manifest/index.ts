@@ -1,0 +1,10 @@
+export {
+  readServiceManifest,
+  parseServiceManifest,
+  type ServiceManifest,
+  type FunctionManifest,
+  type EventRuleManifest,
+  type ScheduleManifest,
+  type HttpRouteManifest,
+} from './service-manifest.js';
+export { ManifestError } from './manifest-error.js';
