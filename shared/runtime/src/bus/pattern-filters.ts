@@ -57,7 +57,10 @@ function compileAlternative(alt: unknown, path: string): LeafTest {
     return (values) => values.includes(alt);
   }
   if (!isPlainObject(alt)) {
-    throw new EventPatternError(path, `expected a string, number, boolean, null or content filter, got ${describe(alt)}`);
+    throw new EventPatternError(
+      path,
+      `expected a string, number, boolean, null or content filter, got ${describe(alt)}`,
+    );
   }
   const keys = Object.keys(alt);
   const op = keys[0];
@@ -107,7 +110,10 @@ function affixTest(arg: unknown, path: string, has: (value: string, affix: strin
   if (isPlainObject(arg)) {
     const keys = Object.keys(arg);
     if (keys.length !== 1 || keys[0] !== 'equals-ignore-case') {
-      throw new EventPatternError(path, `expected a string or { "equals-ignore-case": string }, got {${keys.join(', ')}}`);
+      throw new EventPatternError(
+        path,
+        `expected a string or { "equals-ignore-case": string }, got {${keys.join(', ')}}`,
+      );
     }
     const affix = fold(requireString(arg['equals-ignore-case'], `${path}.equals-ignore-case`));
     return (value) => typeof value === 'string' && has(fold(value), affix);
@@ -141,7 +147,8 @@ function anythingButExclusion(arg: unknown, path: string): ValueTest {
     }
     throw new EventPatternError(
       path,
-      `anything-but takes a value, a list, or one of prefix, suffix, equals-ignore-case, wildcard; got {${keys.join(', ')}}`,
+      'anything-but takes a value, a list, or one of prefix, suffix, equals-ignore-case, wildcard; ' +
+        `got {${keys.join(', ')}}`,
     );
   }
   throw new EventPatternError(path, `expected a string, number, list or filter object, got ${describe(arg)}`);
@@ -169,7 +176,9 @@ function numericTest(arg: unknown, path: string): ValueTest {
   if (second && first) {
     const lower = LOWER.has(first[0]) ? first : second;
     const upper = lower === first ? second : first;
-    if (!LOWER.has(lower[0]) || !UPPER.has(upper[0])) throw bad('a range needs one lower (>, >=) and one upper (<, <=) bound');
+    if (!LOWER.has(lower[0]) || !UPPER.has(upper[0])) {
+      throw bad('a range needs one lower (>, >=) and one upper (<, <=) bound');
+    }
     if (lower[1] >= upper[1]) throw bad(`empty range: ${lower[1]} is not below ${upper[1]}`);
   }
   const tests = pairs.map(([op, bound]) => compare(op, bound));
@@ -197,7 +206,10 @@ function cidrTest(arg: unknown, path: string): ValueTest {
   const family = match?.[1] ? isIP(match[1]) : 0;
   const bits = Number(match?.[2]);
   if (!match?.[1] || family === 0 || bits > (family === 4 ? 32 : 128)) {
-    throw new EventPatternError(path, `expected an IPv4 or IPv6 CIDR block like "10.0.0.0/24", got ${JSON.stringify(cidr)}`);
+    throw new EventPatternError(
+      path,
+      `expected an IPv4 or IPv6 CIDR block like "10.0.0.0/24", got ${JSON.stringify(cidr)}`,
+    );
   }
   const list = new BlockList();
   list.addSubnet(match[1], bits, family === 4 ? 'ipv4' : 'ipv6');

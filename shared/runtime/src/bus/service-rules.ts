@@ -23,7 +23,8 @@ export function bindServiceRules(
     const target = functions[fn.name];
     if (!target) {
       throw new Error(
-        `service ${manifest.service}: function ${fn.name} has ${fn.eventRules.length} event rule(s) in serverless.yml but no local target`,
+        `service ${manifest.service}: function ${fn.name} has ${fn.eventRules.length} event rule(s) ` +
+          'in serverless.yml but no local target',
       );
     }
     fn.eventRules.forEach((rule, i) => {

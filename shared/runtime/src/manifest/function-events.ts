@@ -27,7 +27,10 @@ export function parseEventBridge(spec: unknown, ctx: ManifestContext, fn: Functi
     throw fail(at, (err as Error).message);
   }
   const retryPolicy = isPlainObject(spec.retryPolicy) ? spec.retryPolicy : {};
-  const maxRetries = optionalInteger(retryPolicy.maximumRetryAttempts, { ...ctx, at: `${ctx.at}.retryPolicy.maximumRetryAttempts` });
+  const maxRetries = optionalInteger(retryPolicy.maximumRetryAttempts, {
+    ...ctx,
+    at: `${ctx.at}.retryPolicy.maximumRetryAttempts`,
+  });
   fn.eventRules.push(maxRetries === undefined ? { pattern: spec.pattern } : { pattern: spec.pattern, maxRetries });
 }
 
@@ -44,7 +47,9 @@ export function parseSchedule(spec: unknown, input: unknown, ctx: ManifestContex
     throw fail({ ...ctx, at: `${ctx.at}.rate` }, 'expected a schedule expression or a list of them');
   }
   const ownInput = spec.input !== undefined ? spec.input : input;
-  return rates.map((rate, i) => scheduleEntry(rate, ownInput, { ...ctx, at: `${ctx.at}.rate${rates.length > 1 ? `[${i}]` : ''}` }));
+  return rates.map((rate, i) =>
+    scheduleEntry(rate, ownInput, { ...ctx, at: `${ctx.at}.rate${rates.length > 1 ? `[${i}]` : ''}` }),
+  );
 }
 
 function scheduleEntry(raw: string, input: unknown, ctx: ManifestContext): ScheduleManifest {

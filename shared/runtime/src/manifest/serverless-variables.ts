@@ -11,7 +11,11 @@ export function findVariable(value: unknown): string | undefined {
     const start = value.indexOf('${');
     return start === -1 ? undefined : value.slice(start, variableEnd(value, start) + 1);
   }
-  const children = Array.isArray(value) ? value : isPlainObject(value) ? [...Object.keys(value), ...Object.values(value)] : [];
+  const children = Array.isArray(value)
+    ? value
+    : isPlainObject(value)
+      ? [...Object.keys(value), ...Object.values(value)]
+      : [];
   for (const child of children) {
     const found = findVariable(child);
     if (found !== undefined) return found;
@@ -36,7 +40,8 @@ function defaultOf(variable: string, what: string): string {
   const comma = topLevelComma(body);
   if (comma === -1) {
     throw new Error(
-      `${what} uses ${variable}, which the embedded runtime cannot resolve; give it a default, e.g. \${${body.trim()}, 'value'}`,
+      `${what} uses ${variable}, which the embedded runtime cannot resolve; ` +
+        `give it a default, e.g. \${${body.trim()}, 'value'}`,
     );
   }
   const fallback = body.slice(comma + 1).trim();

@@ -56,13 +56,18 @@ export function parseServiceManifest(text: string, source = 'serverless.yml'): S
   const [yamlError] = doc.errors;
   if (yamlError) throw new Error(`${source}: invalid YAML: ${yamlError.message}`);
   const root: unknown = doc.toJS();
-  if (!isPlainObject(root)) throw new ManifestError(source, '', `expected a mapping at the top level, got ${describe(root)}`);
+  if (!isPlainObject(root)) {
+    throw new ManifestError(source, '', `expected a mapping at the top level, got ${describe(root)}`);
+  }
 
   const named = isPlainObject(root.service) ? root.service.name : root.service;
-  if (typeof named !== 'string' || named.trim() === '') throw new ManifestError(source, 'service', 'a service name is required');
+  if (typeof named !== 'string' || named.trim() === '') {
+    throw new ManifestError(source, 'service', 'a service name is required');
+  }
   const service = resolveString(named, source, 'service');
 
-  return { service, functions: functionsOf(root.functions, source).map(([name, def]) => parseFunction(name, def, source)) };
+  const functions = functionsOf(root.functions, source).map(([name, def]) => parseFunction(name, def, source));
+  return { service, functions };
 }
 
 // `functions` is a mapping, or (older style) a list of mappings that Serverless merges.
@@ -85,11 +90,17 @@ function parseFunction(name: string, def: unknown, source: string): FunctionMani
   }
   const fn: FunctionManifest = { name, handler: def.handler, eventRules: [], schedules: [], httpRoutes: [] };
   const events = def.events ?? [];
-  if (!Array.isArray(events)) throw new ManifestError(source, `${at}.events`, `expected a list, got ${describe(events)}`);
+  if (!Array.isArray(events)) {
+    throw new ManifestError(source, `${at}.events`, `expected a list, got ${describe(events)}`);
+  }
   events.forEach((event, i) => {
     const where = `${at}.events[${i}]`;
     if (!isPlainObject(event) || Object.keys(event).length !== 1) {
-      throw new ManifestError(source, where, 'each event is a mapping with exactly one event type, e.g. { httpApi: ... }');
+      throw new ManifestError(
+        source,
+        where,
+        'each event is a mapping with exactly one event type, e.g. { httpApi: ... }',
+      );
     }
     const [[type, spec]] = Object.entries(event) as [[string, unknown]];
     const ctx = { source, at: `${where}.${type}` };

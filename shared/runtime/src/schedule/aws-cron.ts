@@ -11,6 +11,8 @@ export interface AwsCron {
   next(after: Date): Date | undefined;
 }
 
+type SixFields = [string, string, string, string, string, string];
+
 const MIN_YEAR = 1970;
 const MAX_YEAR = 2199;
 const WEEKDAYS = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
@@ -30,14 +32,18 @@ export function parseAwsCron(body: string, expression: string): AwsCron {
     throw new Error(`invalid schedule ${JSON.stringify(expression)}: ${reason}`);
   };
   const fields = body.trim().split(/\s+/);
-  if (fields.length !== 6) fail(`cron() takes 6 fields (minutes hours day-of-month month day-of-week year), got ${fields.length}`);
-  const [minutes, hours, dayOfMonth, month, dayOfWeek, year] = fields as [string, string, string, string, string, string];
+  if (fields.length !== 6) {
+    fail(`cron() takes 6 fields (minutes hours day-of-month month day-of-week year), got ${fields.length}`);
+  }
+  const [minutes, hours, dayOfMonth, month, dayOfWeek, year] = fields as SixFields;
   const named = { minutes, hours, 'day-of-month': dayOfMonth, month, 'day-of-week': dayOfWeek, year };
   for (const [name, value] of Object.entries(named)) {
     if (/[LW]/i.test(value.replace(/[A-Za-z]{3}/g, (word) => (isName(word) ? '' : word)))) {
       fail(`${name} uses L or W, which the embedded scheduler does not support`);
     }
-    if (!ALLOWED[name]?.test(value)) fail(`${name} field ${JSON.stringify(value)} has characters AWS does not allow there`);
+    if (!ALLOWED[name]?.test(value)) {
+      fail(`${name} field ${JSON.stringify(value)} has characters AWS does not allow there`);
+    }
   }
   // AWS refuses both fields restricted at once (ambiguous) and both left open.
   if ((dayOfMonth === '?') === (dayOfWeek === '?')) {
@@ -124,7 +130,9 @@ function yearFilter(field: string): (year: number) => boolean {
   const tests = field.split(',').map((part) => {
     const [range, stepText] = part.split('/');
     const step = stepText === undefined ? 1 : Number(stepText);
-    if (!range || !Number.isInteger(step) || step < 1) throw new Error(`year item ${JSON.stringify(part)} is malformed`);
+    if (!range || !Number.isInteger(step) || step < 1) {
+      throw new Error(`year item ${JSON.stringify(part)} is malformed`);
+    }
     const [lowText, highText] = range === '*' ? [String(MIN_YEAR), String(MAX_YEAR)] : range.split('-');
     const low = Number(lowText);
     const high = highText === undefined ? (stepText === undefined ? low : MAX_YEAR) : Number(highText);

@@ -25,7 +25,9 @@ function parseRate(body: string, expr: string): number {
   const match = /^(\d+) (minute|hour|day)(s?)$/.exec(body);
   const value = Number(match?.[1]);
   if (!match || !Number.isSafeInteger(value) || value < 1) {
-    throw new Error(`invalid schedule ${JSON.stringify(expr)}: expected rate(<positive integer> minute(s)|hour(s)|day(s))`);
+    throw new Error(
+      `invalid schedule ${JSON.stringify(expr)}: expected rate(<positive integer> minute(s)|hour(s)|day(s))`,
+    );
   }
   const plural = match[3] === 's';
   if (plural !== (value !== 1)) {

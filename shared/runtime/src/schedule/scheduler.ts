@@ -68,7 +68,12 @@ export class Scheduler {
   }
 
   /** Validates the expressions now, so a bad schedule fails at start-up. */
-  add(name: string, schedule: string | readonly ScheduleSpec[], fn: JobFn, options: { override?: ScheduleOverride } = {}): void {
+  add(
+    name: string,
+    schedule: string | readonly ScheduleSpec[],
+    fn: JobFn,
+    options: { override?: ScheduleOverride } = {},
+  ): void {
     if (this.jobs.has(name)) throw new Error(`scheduler: job "${name}" is already added`);
     const specs = typeof schedule === 'string' ? [{ expression: schedule }] : schedule;
     if (specs.length === 0) throw new Error(`scheduler: job "${name}" has no schedule`);
@@ -110,8 +115,10 @@ export class Scheduler {
   /** Runs a job now, after any run in progress, and rejects with its error: an explicit call wants the outcome. */
   async runNow(name: string): Promise<void> {
     const job = this.jobs.get(name);
-    if (!job) throw new Error(`scheduler: no job named "${name}"; known: ${[...this.jobs.keys()].join(', ') || 'none'}`);
-    while (job.running) await job.running.catch(() => {});
+    if (!job) {
+      throw new Error(`scheduler: no job named "${name}"; known: ${[...this.jobs.keys()].join(', ') || 'none'}`);
+    }
+    while (job.running) await job.running;
     await this.execute(job, new Date(this.clock.now()), job.triggers[0]?.input);
   }
 

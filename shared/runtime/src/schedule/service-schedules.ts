@@ -22,7 +22,9 @@ export function bindServiceSchedules(
     if (fn.schedules.length === 0) continue;
     const run = functions[fn.name];
     if (!run) {
-      throw new Error(`service ${manifest.service}: function ${fn.name} has a schedule in serverless.yml but no local job`);
+      throw new Error(
+        `service ${manifest.service}: function ${fn.name} has a schedule in serverless.yml but no local job`,
+      );
     }
     const name = `${manifest.service}.${fn.name}`;
     const override = overrides[name];
