@@ -12,6 +12,9 @@ const log = {
   error: (message: string, error?: unknown) => console.error(`error: ${message}`, error ?? ''),
 };
 
+// A stray rejection in one request or job must not take the whole platform down with it.
+process.on('unhandledRejection', (reason) => log.error('unhandled rejection', reason));
+
 try {
   const config = loadConfig(EmbeddedConfig);
   const runtime = await startEmbedded(config, log);
