@@ -16,6 +16,19 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-console': 'off',
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'zod',
+              importNames: ['z'],
+              allowTypeImports: true,
+              message: "Use `import * as z from 'zod'`: the named import makes esbuild bundle all of zod's locales into every Lambda.",
+            },
+          ],
+        },
+      ],
     },
   },
   {

@@ -5,7 +5,7 @@ import { matchesPattern, readServiceManifest } from '@clickstream/runtime';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 export const eventsDocPath = join(repoRoot, 'docs', 'EVENTS.md');

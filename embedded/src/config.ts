@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The embedded runtime's settings, from the environment (parsed once at start). */
 export const EmbeddedConfig = z.object({

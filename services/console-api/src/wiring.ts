@@ -1,6 +1,6 @@
 import { createLogger, loadConfig, systemClock } from '@clickstream/lambda-kit';
 import { EventBridgePublisher } from '@clickstream/lambda-kit/eventbridge';
-import { z } from 'zod';
+import * as z from 'zod';
 import { AthenaAnalytics } from './adapters/aws/athena-analytics.js';
 import { DynamoDbAppStore, DynamoDbHealthStore } from './adapters/aws/dynamodb-stores.js';
 import type { ConsoleApiPorts } from './ports/index.js';

@@ -1,5 +1,5 @@
 import { createLogger, loadConfig, systemClock } from '@clickstream/lambda-kit';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DynamoDbAppDirectory } from './adapters/aws/dynamodb-app-directory.js';
 import { FirehoseSink } from './adapters/aws/firehose-sink.js';
 import { KinesisSink } from './adapters/aws/kinesis-sink.js';

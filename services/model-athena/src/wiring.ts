@@ -1,6 +1,6 @@
 import { createLogger, loadConfig, systemClock } from '@clickstream/lambda-kit';
 import { EventBridgePublisher } from '@clickstream/lambda-kit/eventbridge';
-import { z } from 'zod';
+import * as z from 'zod';
 import { GlueCatalog } from './adapters/aws/glue-catalog.js';
 import type { ModelAthenaPorts } from './ports/index.js';
 

@@ -1,5 +1,5 @@
 import { createLogger, loadConfig, systemClock } from '@clickstream/lambda-kit';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DynamoDbFileTracker } from './adapters/aws/dynamodb-file-tracker.js';
 import type { ModelRedshiftPorts } from './ports/index.js';
 

@@ -1,6 +1,6 @@
 import { createLogger, loadConfig, systemClock } from '@clickstream/lambda-kit';
 import { EventBridgePublisher } from '@clickstream/lambda-kit/eventbridge';
-import { z } from 'zod';
+import * as z from 'zod';
 import { EmrServerlessLauncher } from './adapters/aws/emr-serverless-launcher.js';
 import { S3JobResults } from './adapters/aws/s3-job-results.js';
 import type { ProcessPorts } from './ports/index.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Limits of the AWS Clickstream wire format; the process service turns violations into bad rows. */
 export const EventLimits = {

@@ -5,7 +5,7 @@ import { AppRegistered } from '@clickstream/contracts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { EventBridgePublisher } from '../src/eventbridge-publisher.js';
 import { loadConfig } from '../src/config.js';
-import { z } from 'zod';
+import * as z from 'zod';
 
 const eventBridge = mockClient(EventBridgeClient);
 

@@ -21,7 +21,7 @@ export const jobIdFor = (from: number, to: number) => `job-${position(from)}-${p
 /**
  * One processing run over the stream, crash-safe: the range is fixed and saved BEFORE any output
  * is written, so a run interrupted at any point is redone over exactly the same records with the
- * same file names (no duplicates), and the checkpoint moves only after the files are in place.
+ * same file names (no duplicates), and the checkpoint moves only after the files are in place and announced.
  */
 export async function runProcessingJob(
   ports: JobPorts,
@@ -42,7 +42,6 @@ export async function runProcessingJob(
     for await (const r of ports.input.read(job.from, job.to)) records.push(r);
     const rows = processEnvelopes(records, { ...defaultSettings, ...options.settings, runTime: job.startedAt });
     const { files, partitions } = await ports.writer.write(job.jobId, rows);
-    await ports.checkpoints.save({ committed: job.to });
     const rowCounts: Partial<Record<TableName, number>> = { events: rows.events.length, bad_rows: rows.bad_rows.length };
     await ports.publisher.publish(ProcessingCompleted, {
       jobId: job.jobId,
@@ -55,6 +54,9 @@ export async function runProcessingJob(
       startedAt: new Date(job.startedAt).toISOString(),
       completedAt: new Date(ports.clock.now()).toISOString(),
     });
+    // Commit only once the run is announced: if announcing fails the range stays pending and is
+    // redone (same files) and announced again; consumers treat a repeated announcement as a replay.
+    await ports.checkpoints.save({ committed: job.to });
     return { status: 'completed', jobId: job.jobId, events: rows.events.length, badRows: rows.bad_rows.length };
   } catch (error) {
     await ports.publisher.publish(ProcessingFailed, {

@@ -2,7 +2,7 @@
 import { ProcessingCompleted, ProcessingFailed } from '@clickstream/contracts';
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { z } from 'zod';
+import * as z from 'zod';
 import { decideOnJobState } from '../domain/job-state.js';
 import { logger, ports } from '../wiring.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineContract } from '../contract.js';
 import { AppId, IsoTime, ProjectId } from '../common.js';
 import { Sources } from '../sources.js';

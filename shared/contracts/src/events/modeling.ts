@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineContract } from '../contract.js';
 import { IsoTime, Partition, TableName } from '../common.js';
 import { Sources } from '../sources.js';

@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { AppSettings } from '@clickstream/contracts';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { StoredApp } from '../../domain/app-copy.js';
 import type { AppDirectory } from '../../ports/app-directory.js';
 

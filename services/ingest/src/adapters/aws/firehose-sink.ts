@@ -14,8 +14,10 @@ export class FirehoseSink implements EventSink {
   ) {}
 
   async put(envelopes: readonly RawEnvelopeV1[]): Promise<void> {
-    // Newline-delimited so the objects Firehose lands in S3 are JSON lines.
-    const records = envelopes.map((e) => ({ Data: Buffer.from(`${JSON.stringify(e)}\n`) }));
+    // Exactly the JSON, as KinesisSink sends it: the delivery stream's AppendDelimiterToRecord
+    // processor adds the newline that makes the S3 objects JSON lines. Adding one here too would
+    // leave blank lines, and push an envelope at the record limit past Firehose's 1000 KiB.
+    const records = envelopes.map((e) => ({ Data: Buffer.from(JSON.stringify(e)) }));
     await sendWithRetries(records, {
       maxCount: MAX_RECORDS,
       maxBytes: MAX_CALL_BYTES,

@@ -1,6 +1,6 @@
 import { AppSettings } from '@clickstream/contracts';
 import type { ObjectStore } from '@clickstream/runtime';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { StoredApp } from '../../domain/app-copy.js';
 import type { AppDirectory } from '../../ports/app-directory.js';
 

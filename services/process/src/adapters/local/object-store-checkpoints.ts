@@ -1,5 +1,5 @@
 import type { ObjectStore } from '@clickstream/runtime';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Checkpoint, CheckpointStore } from '../../ports/checkpoint-store.js';
 
 const Stored = z.object({
