@@ -16,17 +16,13 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-console': 'off',
-      '@typescript-eslint/no-restricted-imports': [
+      'no-restricted-syntax': [
         'error',
         {
-          paths: [
-            {
-              name: 'zod',
-              importNames: ['z'],
-              allowTypeImports: true,
-              message: "Use `import * as z from 'zod'`: the named import makes esbuild bundle all of zod's locales into every Lambda.",
-            },
-          ],
+          selector: "ImportDeclaration[source.value='zod'][importKind!='type'] > ImportSpecifier[imported.name='z'][importKind!='type']",
+          message: "Use `import * as z from 'zod'`: the named import makes esbuild bundle all of zod's locales into every Lambda.",
+        },
+      ],
         },
       ],
     },
