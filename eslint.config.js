@@ -23,8 +23,6 @@ export default tseslint.config(
           message: "Use `import * as z from 'zod'`: the named import makes esbuild bundle all of zod's locales into every Lambda.",
         },
       ],
-        },
-      ],
     },
   },
   {
