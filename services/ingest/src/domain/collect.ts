@@ -1,4 +1,4 @@
-import type { RawEnvelopeV1 } from '@clickstream/contracts';
+import { AppId, type RawEnvelopeV1 } from '@clickstream/contracts';
 import { badRequest, forbidden, serviceUnavailable } from '@clickstream/lambda-kit';
 import type { BlockList } from 'node:net';
 import { activeApp, type AppDirectory } from '../ports/app-directory.js';
@@ -37,7 +37,8 @@ export interface CollectDeps {
 export async function collect(request: CollectRequest, deps: CollectDeps): Promise<CollectResponse> {
   const appId = request.query.appId;
   if (!appId) throw badRequest('MISSING_APP_ID', 'Query parameter appId is required.');
-  const app = activeApp(await deps.apps.get(appId));
+  // An id no app can have is unknown without asking the directory (where `../x` or a 3 KB key would fail as a 500).
+  const app = AppId.safeParse(appId).success ? activeApp(await deps.apps.get(appId)) : undefined;
   if (!app || !app.enabled) throw forbidden('UNKNOWN_APP', `App "${appId}" is not registered or is disabled.`);
 
   const origin = request.headers.origin;

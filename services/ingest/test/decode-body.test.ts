@@ -1,0 +1,141 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash, randomBytes } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
+import { AppError } from '@clickstream/lambda-kit';
+import { assertJsonBatch, decodeBody } from '../src/domain/decode-body.js';
+import { IngestLimits } from '../src/domain/limits.js';
+
+const MB = IngestLimits.maxBodyBytes;
+const hashOf = (body: string | Buffer) => createHash('sha256').update(body).digest('hex').slice(0, 8);
+
+/** Asserts `fn` throws the AppError a client would see as `status` / `code`. */
+function assertRejects(fn: () => unknown, status: number, code: string): void {
+  assert.throws(fn, (error: unknown) => {
+    assert.ok(error instanceof AppError, `expected an AppError, got ${String(error)}`);
+    assert.equal(error.status, status);
+    assert.equal(error.code, code);
+    return true;
+  });
+}
+
+const batch = JSON.stringify([
+  { event_type: '_page_view', event_id: '9a1b7c5e-0d3f-4f51-9f0e-3a6c2b1d4e5f', timestamp: 1_790_000_000_000, app_id: 'shop_web' },
+]);
+
+describe('decodeBody: plain bodies', () => {
+  it('returns a plain body verbatim as text', () => {
+    const pretty = `[\n  {"event_type": "_page_view", "title": "Café ☕"}\n]`;
+    assert.equal(decodeBody(Buffer.from(pretty), { gzip: false, maxBytes: MB }), pretty);
+  });
+
+  it('accepts a plain body of exactly 1 MB', () => {
+    const body = Buffer.alloc(MB, 0x20);
+    assert.equal(decodeBody(body, { gzip: false, maxBytes: MB }).length, MB);
+  });
+
+  it('answers 413 for a plain body one byte over 1 MB', () => {
+    assertRejects(() => decodeBody(Buffer.alloc(MB + 1, 0x20), { gzip: false, maxBytes: MB }), 413, 'PAYLOAD_TOO_LARGE');
+  });
+
+  it('answers 400 EMPTY_BODY for an empty body', () => {
+    assertRejects(() => decodeBody(Buffer.alloc(0), { gzip: false, maxBytes: MB }), 400, 'EMPTY_BODY');
+  });
+});
+
+describe('decodeBody: gzip bodies (compression=gzip)', () => {
+  it('inflates a gzip body to the original JSON text', () => {
+    assert.equal(decodeBody(gzipSync(batch), { gzip: true, maxBytes: MB }), batch);
+  });
+
+  it('accepts a gzip body that inflates to exactly 1 MB', () => {
+    const inflated = Buffer.alloc(MB, 0x61);
+    assert.equal(decodeBody(gzipSync(inflated), { gzip: true, maxBytes: MB }).length, MB);
+  });
+
+  it('answers 413 when a gzip body inflates one byte past 1 MB', () => {
+    assertRejects(() => decodeBody(gzipSync(Buffer.alloc(MB + 1, 0x61)), { gzip: true, maxBytes: MB }), 413, 'PAYLOAD_TOO_LARGE');
+  });
+
+  it('answers 413 and stops inflating when a gzip bomb (50 MB of zeros, ~50 KB on the wire) expands past 1 MB', () => {
+    const bomb = gzipSync(Buffer.alloc(50 * MB));
+    assert.ok(bomb.length < 100 * 1024, 'the bomb is small on the wire');
+    const before = process.memoryUsage().arrayBuffers;
+    const started = performance.now();
+    assertRejects(() => decodeBody(bomb, { gzip: true, maxBytes: MB }), 413, 'PAYLOAD_TOO_LARGE');
+    const grown = process.memoryUsage().arrayBuffers - before;
+    // Inflating it all would allocate 50 MB; the cap keeps it to about the 1 MB limit.
+    assert.ok(grown < 16 * MB, `inflation allocated ${Math.round(grown / MB)} MB`);
+    assert.ok(performance.now() - started < 2000, 'gave up early instead of inflating everything');
+  });
+
+  it('answers 400 BAD_GZIP for a body that is not gzip', () => {
+    assertRejects(() => decodeBody(Buffer.from(batch), { gzip: true, maxBytes: MB }), 400, 'BAD_GZIP');
+    assertRejects(() => decodeBody(randomBytes(512), { gzip: true, maxBytes: MB }), 400, 'BAD_GZIP');
+  });
+
+  it('answers 400 BAD_GZIP for a truncated gzip body', () => {
+    const gz = gzipSync(batch);
+    assertRejects(() => decodeBody(gz.subarray(0, gz.length - 4), { gzip: true, maxBytes: MB }), 400, 'BAD_GZIP');
+  });
+});
+
+describe('decodeBody: hashCode (first 8 hex chars of SHA-256 of the uncompressed body)', () => {
+  it('accepts a body whose hashCode is right', () => {
+    assert.equal(decodeBody(Buffer.from(batch), { gzip: false, hashCode: hashOf(batch), maxBytes: MB }), batch);
+  });
+
+  it('accepts the hashCode in upper case too', () => {
+    const hashCode = hashOf(batch).toUpperCase();
+    assert.equal(decodeBody(Buffer.from(batch), { gzip: false, hashCode, maxBytes: MB }), batch);
+  });
+
+  it('hashes the UTF-8 bytes of non-ASCII bodies, as the SDKs do', () => {
+    const body = JSON.stringify([{ event_type: 'search', attributes: { _search_term: 'crème brûlée 🍮' } }]);
+    assert.equal(decodeBody(Buffer.from(body), { gzip: false, hashCode: hashOf(Buffer.from(body, 'utf8')), maxBytes: MB }), body);
+  });
+
+  it('checks a gzip body against the hash of the UNCOMPRESSED text, not of the gzip bytes', () => {
+    const gz = gzipSync(batch);
+    assert.equal(decodeBody(gz, { gzip: true, hashCode: hashOf(batch), maxBytes: MB }), batch);
+    assertRejects(() => decodeBody(gz, { gzip: true, hashCode: hashOf(gz), maxBytes: MB }), 400, 'HASH_MISMATCH');
+  });
+
+  it('answers 400 HASH_MISMATCH when the hashCode is wrong (a corrupt upload)', () => {
+    const corrupted = batch.replace('_page_view', '_page_vieW');
+    assertRejects(() => decodeBody(Buffer.from(corrupted), { gzip: false, hashCode: hashOf(batch), maxBytes: MB }), 400, 'HASH_MISMATCH');
+    assertRejects(() => decodeBody(Buffer.from(batch), { gzip: false, hashCode: 'deadbeef', maxBytes: MB }), 400, 'HASH_MISMATCH');
+  });
+
+  it('does no check when hashCode is absent (or empty)', () => {
+    assert.equal(decodeBody(Buffer.from(batch), { gzip: false, maxBytes: MB }), batch);
+    assert.equal(decodeBody(Buffer.from(batch), { gzip: false, hashCode: '', maxBytes: MB }), batch);
+  });
+});
+
+describe('assertJsonBatch', () => {
+  it('accepts a JSON array of events', () => {
+    assert.doesNotThrow(() => assertJsonBatch(batch));
+    assert.doesNotThrow(() => assertJsonBatch('[]'));
+  });
+
+  it('accepts a single event object', () => {
+    assert.doesNotThrow(() => assertJsonBatch('{"event_type":"_page_view"}'));
+  });
+
+  it('leaves event-level validation to processing: an array of garbage elements passes', () => {
+    assert.doesNotThrow(() => assertJsonBatch('[1, "x", null, {"event_type": 7}]'));
+  });
+
+  for (const scalar of ['"str"', '42', 'null', 'true']) {
+    it(`answers 400 NOT_A_BATCH for the JSON scalar ${scalar}`, () => {
+      assertRejects(() => assertJsonBatch(scalar), 400, 'NOT_A_BATCH');
+    });
+  }
+
+  for (const invalid of ['[{"event_type":', 'not json', '', "{'single': 'quotes'}"]) {
+    it(`answers 400 INVALID_JSON for ${JSON.stringify(invalid)}`, () => {
+      assertRejects(() => assertJsonBatch(invalid), 400, 'INVALID_JSON');
+    });
+  }
+});
