@@ -16,6 +16,13 @@ type PipelineContracts =
 
 /** The few facts of each pipeline event that the health view shows. */
 export function summarisePipelineEvent(d: Delivery<PipelineContracts>): { at: string; summary: Record<string, unknown> } {
+  const { at, summary } = describeEvent(d);
+  // Stores keep the latest event by comparing `at` as text: only one canonical UTC form (ms
+  // precision, `Z`) makes text order time order, whatever offset or precision the producer wrote.
+  return { at: new Date(at).toISOString(), summary };
+}
+
+function describeEvent(d: Delivery<PipelineContracts>): { at: string; summary: Record<string, unknown> } {
   switch (d.detailType) {
     case 'ProcessingCompleted.v1':
       return {

@@ -16,7 +16,8 @@ export function renderViews(files: readonly { name: string; text: string }[]): V
     .map((f) => ({
       name: f.name,
       sql: f.text.replace(/\{\{(\w+)\.columns\}\}/g, (_, table: string) => {
-        const spec = WarehouseTables[table as keyof typeof WarehouseTables];
+        // Own keys only: `constructor` or `__proto__` must be unknown tables, not Object's members.
+        const spec = Object.hasOwn(WarehouseTables, table) ? WarehouseTables[table as keyof typeof WarehouseTables] : undefined;
         if (!spec) throw new Error(`${f.name}: unknown table ${table}`);
         return [...spec.columns, ...spec.partitionKeys].map((c) => c.name).join(', ');
       }),

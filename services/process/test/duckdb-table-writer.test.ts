@@ -1,0 +1,232 @@
+import { describe, it, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import { DuckDbType, EventsTable, BadRowsTable, partitionLocation } from '@clickstream/contracts';
+import { DuckDbWarehouse, sqlString } from '@clickstream/runtime';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDbTableWriter } from '../src/adapters/local/duckdb-table-writer.js';
+import type { BadRow, EventRow, TableRows } from '../src/domain/rows.js';
+
+const uuid = (n: number) => `6f1c2b1e-8d4a-4c3b-9a2f-${String(n).padStart(12, '0')}`;
+
+function eventRow(n: number, appId = 'shop_web', day = 29): EventRow {
+  const dd = String(day).padStart(2, '0');
+  return {
+    event_id: uuid(n),
+    event_type: '_page_view',
+    event_timestamp: `2026-11-${dd} 09:59:00.000`,
+    client_timestamp: Date.UTC(2026, 10, day, 9, 59),
+    ingest_timestamp: `2026-11-${dd} 10:00:00.000`,
+    app_id: appId,
+    year: 2026,
+    month: 11,
+    day,
+    platform: 'Web',
+    user_pseudo_id: `pseudo-${n}`,
+    user_id: n % 2 === 0 ? `user-${n}` : null,
+    device_id: null,
+    session_id: 'session-1',
+    page_url: 'https://shop.example.com/',
+    page_title: "Shop's home",
+    page_referrer: null,
+    screen_name: null,
+    locale: 'fr-FR',
+    os_name: null,
+    os_version: null,
+    make: null,
+    model: null,
+    app_version: null,
+    sdk_name: 'aws-solution-clickstream-sdk',
+    sdk_version: '0.12.0',
+    client_ip: '203.0.113.9',
+    user_agent: 'Mozilla/5.0',
+    attributes: '{"_session_id":"session-1"}',
+    user_attributes: '{}',
+    items: '[]',
+    request_id: `req-${n}`,
+  };
+}
+
+function badRow(appId = '_unknown'): BadRow {
+  return {
+    request_id: 'unknown',
+    ingest_timestamp: '2026-11-29 10:15:00.000',
+    app_id: appId,
+    year: 2026,
+    month: 11,
+    day: 29,
+    reason_code: 'INVALID_ENVELOPE',
+    reason: 'Stream record is not a valid ingest envelope.',
+    event_id: null,
+    raw: 'garbage',
+  };
+}
+
+async function setup(t: TestContext) {
+  const dir = await mkdtemp(join(tmpdir(), 'process-writer-'));
+  const root = join(dir, 'warehouse');
+  const staging = join(dir, 'staging');
+  const warehouse = await DuckDbWarehouse.open(':memory:', root);
+  t.after(async () => {
+    warehouse.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+  return { warehouse, root, staging, writer: new DuckDbTableWriter(warehouse, staging) };
+}
+
+/** Every file under the warehouse root, relative to it, sorted. */
+async function filesUnder(root: string): Promise<string[]> {
+  const entries = await readdir(root, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name).slice(root.length + 1))
+    .sort();
+}
+
+const parquetOf = (root: string, table: string) =>
+  `read_parquet(${sqlString(`${root}/${table}/*/*/*/*/*.parquet`)}, hive_partitioning = true)`;
+
+const JOB = 'job-00000000000000000000-00000000000000000012';
+
+describe('DuckDbTableWriter', () => {
+  it('writes each partition as <root>/<table>/app_id=…/year=…/month=…/day=…/<jobId>.parquet and reports it', async (t) => {
+    const { writer, root } = await setup(t);
+    const rows: TableRows = { events: [eventRow(1), eventRow(2), eventRow(3)], bad_rows: [badRow()] };
+    const result = await writer.write(JOB, rows);
+
+    assert.deepEqual(await filesUnder(root), [
+      `bad_rows/app_id=_unknown/year=2026/month=11/day=29/${JOB}.parquet`,
+      `events/app_id=shop_web/year=2026/month=11/day=29/${JOB}.parquet`,
+    ]);
+    assert.deepEqual(
+      [...result.files].sort((a, b) => a.key.localeCompare(b.key)),
+      [
+        { table: 'bad_rows', appId: '_unknown', key: `bad_rows/app_id=_unknown/year=2026/month=11/day=29/${JOB}.parquet`, rows: 1 },
+        { table: 'events', appId: 'shop_web', key: `events/app_id=shop_web/year=2026/month=11/day=29/${JOB}.parquet`, rows: 3 },
+      ],
+    );
+    for (const p of result.partitions) {
+      assert.equal(p.location, partitionLocation(p), 'each partition names its own location');
+    }
+    assert.deepEqual(result.partitions.map((p) => p.location).sort(), [
+      'bad_rows/app_id=_unknown/year=2026/month=11/day=29',
+      'events/app_id=shop_web/year=2026/month=11/day=29',
+    ]);
+  });
+
+  it('writes Parquet that DuckDB reads back with the contract columns, types and values', async (t) => {
+    const { writer, warehouse, root } = await setup(t);
+    await writer.write(JOB, { events: [eventRow(1), eventRow(2)], bad_rows: [badRow()] });
+
+    for (const spec of [EventsTable, BadRowsTable]) {
+      const described = await warehouse.query<{ column_name: string; column_type: string }>(
+        `DESCRIBE SELECT * FROM ${parquetOf(root, spec.name)}`,
+      );
+      const types = new Map(described.map((d) => [d.column_name, d.column_type]));
+      for (const c of spec.columns) assert.equal(types.get(c.name), DuckDbType[c.type], `${spec.name}.${c.name}`);
+      for (const k of spec.partitionKeys) assert.ok(types.has(k.name), `${spec.name} has partition key ${k.name}`);
+      assert.equal(types.size, spec.columns.length + spec.partitionKeys.length, `${spec.name} has no extra columns`);
+    }
+
+    const [row] = await warehouse.query<Record<string, unknown>>(
+      `SELECT * EXCLUDE (year, month, day), CAST(year AS INTEGER) AS year, CAST(month AS INTEGER) AS month, CAST(day AS INTEGER) AS day
+       FROM ${parquetOf(root, 'events')} WHERE event_id = $id`,
+      { id: uuid(2) },
+    );
+    assert.ok(row);
+    const expected = eventRow(2);
+    assert.equal(row.event_id, expected.event_id);
+    assert.equal(row.app_id, 'shop_web');
+    assert.deepEqual([row.year, row.month, row.day], [2026, 11, 29]);
+    assert.equal(String(row.event_timestamp), '2026-11-29 09:59:00');
+    assert.equal(Number(row.client_timestamp), expected.client_timestamp);
+    assert.equal(row.user_id, 'user-2');
+    assert.equal(row.device_id, null);
+    assert.equal(row.page_title, "Shop's home");
+    assert.equal(row.attributes, expected.attributes);
+  });
+
+  it('writing the same job twice leaves one file per partition and no duplicate rows', async (t) => {
+    const { writer, warehouse, root } = await setup(t);
+    const rows: TableRows = { events: [eventRow(1), eventRow(2)], bad_rows: [] };
+    await writer.write(JOB, rows);
+    const first = await filesUnder(root);
+    await writer.write(JOB, rows);
+
+    assert.deepEqual(await filesUnder(root), first);
+    assert.deepEqual(first, [`events/app_id=shop_web/year=2026/month=11/day=29/${JOB}.parquet`]);
+    const [count] = await warehouse.query<{ n: number | string }>(`SELECT count(*) AS n FROM ${parquetOf(root, 'events')}`);
+    assert.equal(Number(count!.n), 2);
+  });
+
+  it('a different job adds its own file beside the first in a shared partition', async (t) => {
+    const { writer, root } = await setup(t);
+    await writer.write(JOB, { events: [eventRow(1)], bad_rows: [] });
+    await writer.write('job-00000000000000000012-00000000000000000020', { events: [eventRow(2)], bad_rows: [] });
+    assert.deepEqual(await filesUnder(root), [
+      `events/app_id=shop_web/year=2026/month=11/day=29/${JOB}.parquet`,
+      'events/app_id=shop_web/year=2026/month=11/day=29/job-00000000000000000012-00000000000000000020.parquet',
+    ]);
+  });
+
+  it('cleans its staging directory, after success and after a failure', async (t) => {
+    const { writer, staging, root } = await setup(t);
+    await writer.write(JOB, { events: [eventRow(1)], bad_rows: [badRow()] });
+    assert.deepEqual(await readdir(staging), []);
+
+    // A row the Parquet types reject (an unparseable timestamp) fails the COPY.
+    const broken = { ...eventRow(2), event_timestamp: 'not a time' };
+    await assert.rejects(writer.write('job-broken', { events: [broken], bad_rows: [] }));
+    assert.deepEqual(await readdir(staging), []);
+    assert.ok(!(await filesUnder(root)).some((f) => f.includes('job-broken')), 'a failed write publishes nothing');
+  });
+
+  it('splits two apps over two days into four partitions, with the right row counts', async (t) => {
+    const { writer, warehouse, root } = await setup(t);
+    const rows: TableRows = {
+      events: [
+        eventRow(1, 'shop_web', 28),
+        eventRow(2, 'shop_web', 29),
+        eventRow(3, 'shop_web', 29),
+        eventRow(4, 'blog_web', 28),
+        eventRow(5, 'blog_web', 28),
+        eventRow(6, 'blog_web', 28),
+        eventRow(7, 'blog_web', 29),
+      ],
+      bad_rows: [],
+    };
+    const result = await writer.write(JOB, rows);
+
+    assert.deepEqual(
+      result.files.map((f) => [f.key, f.rows]).sort(),
+      [
+        [`events/app_id=blog_web/year=2026/month=11/day=28/${JOB}.parquet`, 3],
+        [`events/app_id=blog_web/year=2026/month=11/day=29/${JOB}.parquet`, 1],
+        [`events/app_id=shop_web/year=2026/month=11/day=28/${JOB}.parquet`, 1],
+        [`events/app_id=shop_web/year=2026/month=11/day=29/${JOB}.parquet`, 2],
+      ],
+    );
+    assert.equal(result.partitions.length, 4);
+    assert.equal((await filesUnder(root)).length, 4);
+
+    const counts = await warehouse.query<{ app_id: string; day: number | string; n: number | string }>(
+      `SELECT app_id, day, count(*) AS n FROM ${parquetOf(root, 'events')} GROUP BY ALL ORDER BY app_id, day`,
+    );
+    assert.deepEqual(
+      counts.map((c) => [c.app_id, Number(c.day), Number(c.n)]),
+      [
+        ['blog_web', 28, 3],
+        ['blog_web', 29, 1],
+        ['shop_web', 28, 1],
+        ['shop_web', 29, 2],
+      ],
+    );
+  });
+
+  it('writes nothing for a job without rows', async (t) => {
+    const { writer, root } = await setup(t);
+    assert.deepEqual(await writer.write(JOB, { events: [], bad_rows: [] }), { files: [], partitions: [] });
+    assert.deepEqual(await filesUnder(root), []);
+  });
+});
