@@ -139,3 +139,31 @@ describe('assertJsonBatch', () => {
     });
   }
 });
+
+describe('decodeBody: base64 gzip (what the Android and Swift SDKs send with compression=gzip)', () => {
+  const json = JSON.stringify([{ event_type: 'tap', app_id: 'a' }]);
+  const sent = Buffer.from(gzipSync(json).toString('base64'), 'latin1');
+  const hash = (data: string | Buffer) => createHash('sha256').update(data).digest('hex').slice(0, 8);
+  const max = IngestLimits.maxBodyBytes;
+
+  it('decodes the base64 text and inflates it', () => {
+    assert.ok(sent.toString('latin1').startsWith('H4sI'));
+    assert.equal(decodeBody(sent, { gzip: true, maxBytes: max }), json);
+  });
+
+  it('accepts the hash of the text sent (Android) and of the JSON, and rejects any other', () => {
+    assert.equal(decodeBody(sent, { gzip: true, hashCode: hash(sent), maxBytes: max }), json);
+    assert.equal(decodeBody(sent, { gzip: true, hashCode: hash(json), maxBytes: max }), json);
+    assert.throws(() => decodeBody(sent, { gzip: true, hashCode: 'deadbeef', maxBytes: max }), (e: unknown) => e instanceof AppError && e.code === 'HASH_MISMATCH');
+  });
+
+  it('still caps inflation for a base64 zip bomb', () => {
+    const bomb = Buffer.from(gzipSync(Buffer.alloc(20 * 1024 * 1024)).toString('base64'), 'latin1');
+    assert.throws(() => decodeBody(bomb, { gzip: true, maxBytes: max }), (e: unknown) => e instanceof AppError && e.status === 413);
+  });
+
+  it('answers BAD_GZIP for base64 that is not gzip inside', () => {
+    const fake = Buffer.from('H4sI' + Buffer.from('definitely not gzip').toString('base64'), 'latin1');
+    assert.throws(() => decodeBody(fake, { gzip: true, maxBytes: max }), (e: unknown) => e instanceof AppError && e.code === 'BAD_GZIP');
+  });
+});

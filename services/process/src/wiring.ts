@@ -28,6 +28,7 @@ export function wireAws(config: AwsConfig): ProcessPorts {
     results: new S3JobResults(config.WAREHOUSE_BUCKET),
     publisher: new EventBridgePublisher(config.EVENT_BUS_NAME),
     clock: systemClock,
+    emrApplicationId: config.EMR_APPLICATION_ID,
   };
 }
 

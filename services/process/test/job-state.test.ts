@@ -162,3 +162,11 @@ describe('on-job-state-change handler', () => {
     assert.deepEqual(publisher.published, []);
   });
 });
+
+describe('job runs of other EMR applications', () => {
+  it('are ignored: the default bus carries every application of the account', () => {
+    const change = { jobRunId: 'r1', applicationId: 'someone-else', name: 'job-x', state: 'SUCCESS' };
+    assert.deepEqual(decideOnJobState(change, 'ours'), { action: 'ignore' });
+    assert.equal(decideOnJobState({ ...change, applicationId: 'ours' }, 'ours').action, 'publish-result');
+  });
+});

@@ -10,8 +10,8 @@ export const RawEnvelopeV1 = z.object({
   v: z.literal(1),
   /** Unique per accepted request; lets processing recognise a record it has already seen. */
   requestId: z.string().min(1),
-  /** Server receive time, epoch ms. */
-  ingestTime: z.number().int().positive(),
+  /** Server receive time, epoch ms; bounded so every row lands in a partition the catalog accepts (years 2000-2999). */
+  ingestTime: z.number().int().min(Date.UTC(2000, 0, 1)).max(Date.UTC(3000, 0, 1) - 1),
   appId: AppId,
   platform: z.string().max(64).optional(),
   clientIp: z.string().max(64).optional(),

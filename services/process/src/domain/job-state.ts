@@ -12,8 +12,12 @@ export type JobStateDecision =
   | { action: 'publish-failure'; jobId: string; code: string; message: string }
   | { action: 'ignore' };
 
-/** What a state change means for the pipeline: only terminal states matter. */
-export function decideOnJobState(change: JobRunStateChange): JobStateDecision {
+/**
+ * What a state change means for the pipeline: only terminal states of OUR application matter
+ * (the default bus carries the job runs of every EMR Serverless application in the account).
+ */
+export function decideOnJobState(change: JobRunStateChange, applicationId?: string): JobStateDecision {
+  if (applicationId !== undefined && change.applicationId !== applicationId) return { action: 'ignore' };
   const jobId = change.name ?? change.jobRunId;
   switch (change.state) {
     case 'SUCCESS':

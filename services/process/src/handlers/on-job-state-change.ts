@@ -20,8 +20,8 @@ export const handler = middy()
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .handler(async (event: unknown) => {
     const { detail } = StateChange.parse(event);
-    const decision = decideOnJobState(detail);
-    const { results, publisher, clock } = ports();
+    const { results, publisher, clock, emrApplicationId } = ports();
+    const decision = decideOnJobState(detail, emrApplicationId);
     if (decision.action === 'publish-result') {
       const result = await results.read(decision.jobId);
       if (!result) throw new Error(`job ${decision.jobId} succeeded but left no result manifest`);

@@ -7,4 +7,6 @@ export interface ProcessPorts {
   results: JobResults;
   publisher: EventPublisher;
   clock: Clock;
+  /** The EMR Serverless application whose job runs are ours; undefined in embedded mode. */
+  emrApplicationId?: string;
 }
