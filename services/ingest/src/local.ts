@@ -2,6 +2,7 @@
 import type { EmbeddedEnvironment, LocalService } from '@clickstream/runtime';
 import { fileURLToPath } from 'node:url';
 import { DurableLogSink } from './adapters/local/durable-log-sink.js';
+import { LogToRawFiles } from './adapters/local/log-to-raw-files.js';
 import { ObjectStoreAppDirectory } from './adapters/local/object-store-app-directory.js';
 import { trustedProxyList } from './domain/client-ip.js';
 import { IngestLimits } from './domain/limits.js';
@@ -11,6 +12,8 @@ import { useLocalPorts } from './wiring.js';
 
 export interface IngestLocalOptions {
   trustedProxies?: string[];
+  /** How often the local "Firehose" rolls the stream into raw files (Firehose's buffer interval). */
+  rawRollIntervalMs?: number;
 }
 
 export async function startLocal(env: EmbeddedEnvironment, options: IngestLocalOptions = {}): Promise<LocalService> {
@@ -22,8 +25,23 @@ export async function startLocal(env: EmbeddedEnvironment, options: IngestLocalO
     maxBodyBytes: IngestLimits.maxBodyBytes,
     maxRecordBytes: IngestLimits.maxBodyBytes * 2,
   });
+  const firehose = new LogToRawFiles(env.stream, env.objects);
+  let rolling: Promise<unknown> = Promise.resolve();
+  const roll = () => {
+    rolling = rolling.then(() => firehose.roll()).catch((error) => console.error('error: rolling raw files failed', error));
+    return rolling;
+  };
+  let timer: NodeJS.Timeout | undefined;
   return {
     serviceDir: fileURLToPath(new URL('..', import.meta.url)),
     functions: { 'http-collect': httpCollect, 'on-app-changed': onAppChanged },
+    start: async () => {
+      timer = setInterval(() => void roll(), options.rawRollIntervalMs ?? 60_000);
+      timer.unref();
+    },
+    stop: async () => {
+      clearInterval(timer);
+      await roll();
+    },
   };
 }

@@ -10,7 +10,7 @@ const escapedCost = (event: unknown) => encoder.encode(JSON.stringify(JSON.strin
 /**
  * An upper bound of the UTF-8 size of `JSON.stringify(value)`, found without serialising it: JSON
  * writes one UTF-16 code unit of a string in at most 6 bytes (`\u001f`, a lone surrogate's
- * `\udxxx`; 3 bytes of UTF-8 otherwise), a number in at most 24 characters, and needs at most 4
+ * `\udxxx`; 3 bytes of UTF-8 otherwise), a number in at most 25 characters, and needs at most 4
  * bytes of quotes, colon and comma per member. Anything else (bigint, toJSON…) gives Infinity.
  */
 function jsonBytesAtMost(value: unknown): number {
@@ -18,12 +18,13 @@ function jsonBytesAtMost(value: unknown): number {
     case 'string':
       return 6 * value.length + 2;
     case 'number':
-      return 24;
+      return 32;
     case 'boolean':
     case 'undefined':
       return 5;
     case 'object': {
       if (value === null) return 4;
+      if ('toJSON' in value) return Infinity;
       if (Array.isArray(value)) return value.reduce((n: number, v) => n + jsonBytesAtMost(v) + 1, 2);
       if (Object.getPrototypeOf(value) !== Object.prototype) return Infinity;
       let n = 2;
