@@ -1,16 +1,10 @@
-/** CRC-32 (IEEE 802.3, as zlib and gzip compute it); Node 20 before 20.15 has no zlib.crc32. */
-const TABLE = (() => {
-  const table = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    table[n] = c >>> 0;
-  }
-  return table;
-})();
+import * as zlib from 'node:zlib';
 
+/**
+ * CRC-32 (IEEE 802.3, as zlib and gzip compute it). zlib's native one (Node ≥ 20.15, which the
+ * engines field guarantees) is about 8× faster than a table in JS, and every acknowledged upload
+ * pays for it.
+ */
 export function crc32(data: Uint8Array): number {
-  let crc = 0xffffffff;
-  for (let i = 0; i < data.length; i++) crc = TABLE[(crc ^ data[i]!) & 0xff]! ^ (crc >>> 8);
-  return (crc ^ 0xffffffff) >>> 0;
+  return zlib.crc32(data);
 }
