@@ -31,7 +31,9 @@ if (files.length === 0) {
   process.exit(1);
 }
 console.log(`${suite}: ${files.length} test files`);
-const args = ['--import', 'tsx', '--test', '--test-reporter=spec'];
+// A hung test fails instead of holding CI until its overall limit.
+const timeoutMs = { unit: 60_000, e2e: 180_000, package: 300_000 }[suite] ?? 60_000;
+const args = ['--import', 'tsx', '--test', '--test-reporter=spec', `--test-timeout=${timeoutMs}`];
 if (suite !== 'unit') args.push('--test-concurrency=1');
 const run = spawnSync(process.execPath, [...args, ...files.map((f) => relative(process.cwd(), f))], {
   stdio: 'inherit',

@@ -154,6 +154,9 @@ export async function startEmbedded(config: EmbeddedConfig, log: Logger): Promis
       await new Promise<void>((ok) => {
         server.close(() => ok());
         server.closeIdleConnections();
+        // In-flight requests get a moment to finish; a client holding a connection open
+        // (a browser's keep-alive or preconnect socket) must not hold up the shutdown.
+        setTimeout(() => server.closeAllConnections(), 2_000).unref();
       });
       await scheduler.stop();
       await bus.drain();
