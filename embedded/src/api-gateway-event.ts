@@ -1,9 +1,11 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage } from 'node:http';
 
 /**
  * The API Gateway HTTP API (payload 2.0) event for a request, so the embedded server invokes the
- * very handlers Lambda runs. The body is always passed base64-encoded: gzip uploads are binary.
+ * very handlers Lambda runs. As there, text bodies arrive as text and binary ones (raw gzip)
+ * base64-encoded: handlers must (and do) accept both.
  */
 export function apiGatewayEvent(
   req: IncomingMessage,
@@ -48,7 +50,6 @@ export function apiGatewayEvent(
       time: new Date(now).toISOString(),
       timeEpoch: now,
     },
-    body: body.toString('base64'),
-    isBase64Encoded: true,
+    ...(isUtf8(body) ? { body: body.toString('utf8'), isBase64Encoded: false } : { body: body.toString('base64'), isBase64Encoded: true }),
   };
 }
