@@ -1,4 +1,4 @@
-import { createLogger, loadConfig, systemClock } from '@clickstream/lambda-kit';
+import { createLogger, loadConfig, portsHolder, systemClock } from '@clickstream/lambda-kit';
 import { EventBridgePublisher } from '@clickstream/lambda-kit/eventbridge';
 import * as z from 'zod';
 import { AthenaAnalytics } from './adapters/aws/athena-analytics.js';
@@ -26,13 +26,5 @@ export function wireAws(config: AwsConfig): ConsoleApiPorts {
   };
 }
 
-let wired: ConsoleApiPorts | undefined;
-
 /** The ports of this cold start: the embedded host sets local ones, Lambda parses its environment. */
-export function ports(): ConsoleApiPorts {
-  return (wired ??= wireAws(loadConfig(AwsConfig)));
-}
-
-export function useLocalPorts(local: ConsoleApiPorts): void {
-  wired = local;
-}
+export const { ports, useLocalPorts } = portsHolder<ConsoleApiPorts>(() => wireAws(loadConfig(AwsConfig)));

@@ -1,4 +1,4 @@
-import { createLogger, loadConfig, systemClock } from '@clickstream/lambda-kit';
+import { createLogger, loadConfig, portsHolder, systemClock } from '@clickstream/lambda-kit';
 import * as z from 'zod';
 import { DynamoDbAppDirectory } from './adapters/aws/dynamodb-app-directory.js';
 import { FirehoseSink } from './adapters/aws/firehose-sink.js';
@@ -41,13 +41,5 @@ export function wireAws(config: AwsConfig): IngestPorts {
   };
 }
 
-let wired: IngestPorts | undefined;
-
 /** The ports of this cold start: the embedded host sets local ones, Lambda parses its environment. */
-export function ports(): IngestPorts {
-  return (wired ??= wireAws(loadConfig(AwsConfig)));
-}
-
-export function useLocalPorts(local: IngestPorts): void {
-  wired = local;
-}
+export const { ports, useLocalPorts } = portsHolder<IngestPorts>(() => wireAws(loadConfig(AwsConfig)));

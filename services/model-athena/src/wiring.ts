@@ -1,4 +1,4 @@
-import { createLogger, loadConfig, systemClock } from '@clickstream/lambda-kit';
+import { createLogger, loadConfig, portsHolder, systemClock } from '@clickstream/lambda-kit';
 import { EventBridgePublisher } from '@clickstream/lambda-kit/eventbridge';
 import * as z from 'zod';
 import { GlueCatalog } from './adapters/aws/glue-catalog.js';
@@ -22,13 +22,5 @@ export function wireAws(config: AwsConfig): ModelAthenaPorts {
   };
 }
 
-let wired: ModelAthenaPorts | undefined;
-
 /** The ports of this cold start: the embedded host sets local ones, Lambda parses its environment. */
-export function ports(): ModelAthenaPorts {
-  return (wired ??= wireAws(loadConfig(AwsConfig)));
-}
-
-export function useLocalPorts(local: ModelAthenaPorts): void {
-  wired = local;
-}
+export const { ports, useLocalPorts } = portsHolder<ModelAthenaPorts>(() => wireAws(loadConfig(AwsConfig)));

@@ -1,4 +1,4 @@
-import { createLogger, loadConfig, systemClock } from '@clickstream/lambda-kit';
+import { createLogger, loadConfig, portsHolder, systemClock } from '@clickstream/lambda-kit';
 import * as z from 'zod';
 import { DynamoDbFileTracker } from './adapters/aws/dynamodb-file-tracker.js';
 import type { ModelRedshiftPorts } from './ports/index.js';
@@ -15,13 +15,5 @@ export function wireAws(config: AwsConfig): ModelRedshiftPorts {
   return { files: new DynamoDbFileTracker(config.FILES_TABLE), clock: systemClock };
 }
 
-let wired: ModelRedshiftPorts | undefined;
-
 /** The ports of this cold start: the embedded host sets local ones, Lambda parses its environment. */
-export function ports(): ModelRedshiftPorts {
-  return (wired ??= wireAws(loadConfig(AwsConfig)));
-}
-
-export function useLocalPorts(local: ModelRedshiftPorts): void {
-  wired = local;
-}
+export const { ports, useLocalPorts } = portsHolder<ModelRedshiftPorts>(() => wireAws(loadConfig(AwsConfig)));

@@ -1,4 +1,4 @@
-import { createLogger, loadConfig, systemClock } from '@clickstream/lambda-kit';
+import { createLogger, loadConfig, portsHolder, systemClock } from '@clickstream/lambda-kit';
 import { EventBridgePublisher } from '@clickstream/lambda-kit/eventbridge';
 import * as z from 'zod';
 import { EmrServerlessLauncher } from './adapters/aws/emr-serverless-launcher.js';
@@ -32,13 +32,5 @@ export function wireAws(config: AwsConfig): ProcessPorts {
   };
 }
 
-let wired: ProcessPorts | undefined;
-
 /** The ports of this cold start: the embedded host sets local ones, Lambda parses its environment. */
-export function ports(): ProcessPorts {
-  return (wired ??= wireAws(loadConfig(AwsConfig)));
-}
-
-export function useLocalPorts(local: ProcessPorts): void {
-  wired = local;
-}
+export const { ports, useLocalPorts } = portsHolder<ProcessPorts>(() => wireAws(loadConfig(AwsConfig)));

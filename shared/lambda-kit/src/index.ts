@@ -6,3 +6,4 @@ export * from './publisher.js';
 export * from './http.js';
 export * from './events.js';
 export * from './batch.js';
+export * from './ports-holder.js';

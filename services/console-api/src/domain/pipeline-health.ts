@@ -1,4 +1,4 @@
-import type {
+import {
   AthenaPartitionsAdded,
   ProcessingCompleted,
   ProcessingFailed,
@@ -7,12 +7,15 @@ import type {
 } from '@clickstream/contracts';
 import type { Delivery } from '@clickstream/lambda-kit';
 
-type PipelineContracts =
-  | typeof ProcessingCompleted
-  | typeof ProcessingFailed
-  | typeof AthenaPartitionsAdded
-  | typeof RedshiftLoadCompleted
-  | typeof RedshiftLoadFailed;
+/** The events the health view is built from. */
+export const pipelineContracts = [
+  ProcessingCompleted,
+  ProcessingFailed,
+  AthenaPartitionsAdded,
+  RedshiftLoadCompleted,
+  RedshiftLoadFailed,
+] as const;
+type PipelineContracts = (typeof pipelineContracts)[number];
 
 /** The few facts of each pipeline event that the health view shows. */
 export function summarisePipelineEvent(d: Delivery<PipelineContracts>): { at: string; summary: Record<string, unknown> } {
