@@ -100,6 +100,8 @@ describe('walking skeleton: collect → durable log → Parquet → partitions �
     assert.deepEqual(partitions, [
       { table_name: 'bad_rows', app_id: runtime.demoAppId },
       { table_name: 'events', app_id: runtime.demoAppId },
+      { table_name: 'sessions', app_id: runtime.demoAppId },
+      { table_name: 'users', app_id: runtime.demoAppId },
     ]);
     const health = (await (await fetch(`${runtime.url}/api/pipeline/health`)).json()) as { latest: Record<string, unknown> };
     assert.ok(health.latest['ProcessingCompleted.v1']);

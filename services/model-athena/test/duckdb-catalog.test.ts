@@ -113,13 +113,16 @@ describe('DuckDbCatalog', () => {
     );
     assert.deepEqual(
       views.map((v) => v.table_name),
-      ['bad_rows', 'daily_active_users', 'events', 'events_deduped'],
+      ['bad_rows', 'daily_active_users', 'events', 'events_deduped', 'items', 'sessions', 'sessions_merged', 'users', 'users_merged'],
     );
-    for (const view of ['events', 'bad_rows', 'events_deduped', 'daily_active_users']) {
+    for (const view of ['events', 'bad_rows', 'events_deduped', 'daily_active_users', 'sessions', 'sessions_merged', 'users', 'users_merged', 'items']) {
       assert.equal(await count(`SELECT count(*) AS n FROM ${view}`), 0, view);
     }
     assert.deepEqual(await describeView(warehouse, 'events'), contractColumns(WarehouseTables.events));
     assert.deepEqual(await describeView(warehouse, 'bad_rows'), contractColumns(WarehouseTables.bad_rows));
+    for (const table of ['sessions', 'users', 'items'] as const) {
+      assert.deepEqual(await describeView(warehouse, table), contractColumns(WarehouseTables[table]));
+    }
     assert.deepEqual(await describeView(warehouse, 'events_deduped'), contractColumns(WarehouseTables.events));
     assert.deepEqual(await catalog.activeApps(), []);
   });

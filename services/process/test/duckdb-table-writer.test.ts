@@ -45,8 +45,30 @@ function eventRow(n: number, appId = 'shop_web', day = 29): EventRow {
     user_attributes: '{}',
     items: '[]',
     request_id: `req-${n}`,
+    browser: 'Chrome',
+    browser_version: '124.0.0.0',
+    os: 'Windows',
+    device_category: 'desktop',
+    device_vendor: null,
+    device_model: null,
+    country: 'FR',
+    continent: 'EU',
+    is_bot: false,
+    traffic_source_source: 'google',
+    traffic_source_medium: 'organic',
+    traffic_source_campaign: null,
+    traffic_source_campaign_id: null,
+    traffic_source_content: null,
+    traffic_source_term: null,
+    traffic_source_clid: null,
+    traffic_source_clid_platform: null,
+    channel_group: 'Organic Search',
+    truncated: false,
   };
 }
+
+/** A run's rows: the tables not given are empty. */
+const tables = (rows: Partial<TableRows>): TableRows => ({ events: [], sessions: [], users: [], items: [], bad_rows: [], ...rows });
 
 function badRow(appId = '_unknown'): BadRow {
   return {
@@ -92,7 +114,7 @@ const JOB = 'job-00000000000000000000-00000000000000000012';
 describe('DuckDbTableWriter', () => {
   it('writes each partition as <root>/<table>/app_id=…/year=…/month=…/day=…/<jobId>.parquet and reports it', async (t) => {
     const { writer, root } = await setup(t);
-    const rows: TableRows = { events: [eventRow(1), eventRow(2), eventRow(3)], bad_rows: [badRow()] };
+    const rows = tables({ events: [eventRow(1), eventRow(2), eventRow(3)], bad_rows: [badRow()] });
     const result = await writer.write(JOB, rows);
 
     assert.deepEqual(await filesUnder(root), [
@@ -117,7 +139,7 @@ describe('DuckDbTableWriter', () => {
 
   it('writes Parquet that DuckDB reads back with the contract columns, types and values', async (t) => {
     const { writer, warehouse, root } = await setup(t);
-    await writer.write(JOB, { events: [eventRow(1), eventRow(2)], bad_rows: [badRow()] });
+    await writer.write(JOB, tables({ events: [eventRow(1), eventRow(2)], bad_rows: [badRow()] }));
 
     for (const spec of [EventsTable, BadRowsTable]) {
       const described = await warehouse.query<{ column_name: string; column_type: string }>(
@@ -149,7 +171,7 @@ describe('DuckDbTableWriter', () => {
 
   it('writing the same job twice leaves one file per partition and no duplicate rows', async (t) => {
     const { writer, warehouse, root } = await setup(t);
-    const rows: TableRows = { events: [eventRow(1), eventRow(2)], bad_rows: [] };
+    const rows = tables({ events: [eventRow(1), eventRow(2)] });
     await writer.write(JOB, rows);
     const first = await filesUnder(root);
     await writer.write(JOB, rows);
@@ -162,8 +184,8 @@ describe('DuckDbTableWriter', () => {
 
   it('a different job adds its own file beside the first in a shared partition', async (t) => {
     const { writer, root } = await setup(t);
-    await writer.write(JOB, { events: [eventRow(1)], bad_rows: [] });
-    await writer.write('job-00000000000000000012-00000000000000000020', { events: [eventRow(2)], bad_rows: [] });
+    await writer.write(JOB, tables({ events: [eventRow(1)] }));
+    await writer.write('job-00000000000000000012-00000000000000000020', tables({ events: [eventRow(2)] }));
     assert.deepEqual(await filesUnder(root), [
       `events/app_id=shop_web/year=2026/month=11/day=29/${JOB}.parquet`,
       'events/app_id=shop_web/year=2026/month=11/day=29/job-00000000000000000012-00000000000000000020.parquet',
@@ -172,19 +194,19 @@ describe('DuckDbTableWriter', () => {
 
   it('cleans its staging directory, after success and after a failure', async (t) => {
     const { writer, staging, root } = await setup(t);
-    await writer.write(JOB, { events: [eventRow(1)], bad_rows: [badRow()] });
+    await writer.write(JOB, tables({ events: [eventRow(1)], bad_rows: [badRow()] }));
     assert.deepEqual(await readdir(staging), []);
 
     // A row the Parquet types reject (an unparseable timestamp) fails the COPY.
     const broken = { ...eventRow(2), event_timestamp: 'not a time' };
-    await assert.rejects(writer.write('job-broken', { events: [broken], bad_rows: [] }));
+    await assert.rejects(writer.write('job-broken', tables({ events: [broken] })));
     assert.deepEqual(await readdir(staging), []);
     assert.ok(!(await filesUnder(root)).some((f) => f.includes('job-broken')), 'a failed write publishes nothing');
   });
 
   it('splits two apps over two days into four partitions, with the right row counts', async (t) => {
     const { writer, warehouse, root } = await setup(t);
-    const rows: TableRows = {
+    const rows = tables({
       events: [
         eventRow(1, 'shop_web', 28),
         eventRow(2, 'shop_web', 29),
@@ -194,8 +216,7 @@ describe('DuckDbTableWriter', () => {
         eventRow(6, 'blog_web', 28),
         eventRow(7, 'blog_web', 29),
       ],
-      bad_rows: [],
-    };
+    });
     const result = await writer.write(JOB, rows);
 
     assert.deepEqual(
@@ -226,7 +247,7 @@ describe('DuckDbTableWriter', () => {
 
   it('writes nothing for a job without rows', async (t) => {
     const { writer, root } = await setup(t);
-    assert.deepEqual(await writer.write(JOB, { events: [], bad_rows: [] }), { files: [], partitions: [] });
+    assert.deepEqual(await writer.write(JOB, tables({})), { files: [], partitions: [] });
     assert.deepEqual(await filesUnder(root), []);
   });
 });

@@ -179,7 +179,7 @@ describe('runProcessingJob', () => {
     assert.equal(detail.jobId, jobId);
     assert.deepEqual(detail.inputRange, { from: '00000000000000000000', to: '00000000000000000003' });
     assert.deepEqual(detail.appIds, ['_unknown', 'blog_web', 'shop_web'], 'sorted, including the bad rows of unreadable records');
-    assert.deepEqual(detail.rowCounts, { events: 3, bad_rows: 1 });
+    assert.deepEqual(detail.rowCounts, { events: 3, sessions: 0, users: 0, items: 0, bad_rows: 1 });
     assert.equal(detail.badRowCount, 1);
     assert.equal(detail.startedAt, new Date(startedAt).toISOString());
     assert.deepEqual(

@@ -1,5 +1,11 @@
 import { ClickstreamEvent, RawEnvelopeV1 } from '@clickstream/contracts';
+import type { AcceptedEvent } from './accepted-event.js';
+import { defaultAppProcessing, stepsFor, type AppProcessing, type BoundStep } from './pipeline/registry.js';
+import { isRejection, type WorkingEvent } from './pipeline/step.js';
 import type { BadRow, BadRowReason, EventRow, TableRows } from './rows.js';
+import { itemRows } from './tables/items.js';
+import { assignServerSessions, sessionRows } from './tables/sessions.js';
+import { userRows } from './tables/users.js';
 import { sqlTimestamp, utcParts } from './time.js';
 
 export interface ProcessingSettings {
@@ -9,6 +15,10 @@ export interface ProcessingSettings {
   futureToleranceMs: number;
   /** Partition time for records too broken to carry their own ingest time (fixed per job, for determinism). */
   runTime: number;
+  /** Per-app pipeline settings (enrichers, plugins, session timeout, IP anonymisation). */
+  apps?: Readonly<Record<string, AppProcessing>>;
+  /** For apps not in `apps`; the pipeline configuration's defaults when absent. */
+  defaultApp?: AppProcessing;
 }
 
 export const defaultSettings: Omit<ProcessingSettings, 'runTime'> = {
@@ -20,13 +30,16 @@ const RAW_LIMIT = 64 * 1024;
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : null);
 
 /**
- * The processing core's first steps: envelope → events, with every rejection kept as a bad row.
- * Deterministic (same input → same rows) and free of I/O, so the embedded runner and the EMR job
- * run exactly this code. Duplicate event ids within one run are kept once.
+ * The processing core: envelope → validated event → the app's chain of steps (truncation,
+ * enrichers, plugins) → `events`, then `sessions`, `users` and `items` derived from the accepted
+ * events; every rejection is kept as a bad row. Deterministic (same input → same rows) and free of
+ * I/O, so the embedded runner and the EMR job run exactly this code. Duplicate event ids within one
+ * run are kept once. Work is linear in the run's events apart from sorting per user and session.
  */
 export function processEnvelopes(records: Iterable<string>, settings: ProcessingSettings): TableRows {
-  const out: TableRows = { events: [], bad_rows: [] };
-  const seen = new Set<string>();
+  const bad_rows: BadRow[] = [];
+  const accepted: AcceptedEvent[] = [];
+  const run: Run = { settings, seen: new Set(), steps: new Map(), bad_rows, accepted };
   for (const record of records) {
     let json: unknown;
     try {
@@ -36,54 +49,96 @@ export function processEnvelopes(records: Iterable<string>, settings: Processing
     }
     const envelope = RawEnvelopeV1.safeParse(json);
     if (!envelope.success) {
-      out.bad_rows.push(bad(undefined, 'INVALID_ENVELOPE', 'Stream record is not a valid ingest envelope.', record, null, settings.runTime));
+      bad_rows.push(bad(undefined, 'INVALID_ENVELOPE', 'Stream record is not a valid ingest envelope.', record, null, settings.runTime));
       continue;
     }
-    processEnvelope(envelope.data, settings, seen, out);
+    processEnvelope(envelope.data, run);
   }
-  return out;
+  assignServerSessions(accepted, (appId) => appSettings(settings, appId).sessionTimeoutMs);
+  return {
+    events: accepted.map((a) => toEventRow(a.event)),
+    sessions: sessionRows(accepted),
+    users: userRows(accepted),
+    items: itemRows(accepted),
+    bad_rows,
+  };
 }
 
-function processEnvelope(envelope: RawEnvelopeV1, settings: ProcessingSettings, seen: Set<string>, out: TableRows): void {
+interface Run {
+  settings: ProcessingSettings;
+  seen: Set<string>;
+  /** Each app's steps, bound once per run (plugins parse their options once). */
+  steps: Map<string, BoundStep[]>;
+  bad_rows: BadRow[];
+  accepted: AcceptedEvent[];
+}
+
+const appSettings = (settings: ProcessingSettings, appId: string): AppProcessing =>
+  (settings.apps && Object.hasOwn(settings.apps, appId) ? settings.apps[appId] : undefined) ?? settings.defaultApp ?? defaultAppProcessing;
+
+function stepsOf(run: Run, appId: string): BoundStep[] {
+  let steps = run.steps.get(appId);
+  if (!steps) run.steps.set(appId, (steps = stepsFor(appSettings(run.settings, appId))));
+  return steps;
+}
+
+function processEnvelope(envelope: RawEnvelopeV1, run: Run): void {
+  const { settings, seen, bad_rows: badRows } = run;
   let body: unknown;
   try {
     body = JSON.parse(envelope.body);
   } catch {
-    out.bad_rows.push(bad(envelope, 'INVALID_JSON', 'Request body is not valid JSON.', envelope.body));
+    badRows.push(bad(envelope, 'INVALID_JSON', 'Request body is not valid JSON.', envelope.body));
     return;
   }
   const skew = clockSkew(envelope, settings);
+  const upload = { requestId: envelope.requestId, ingestTime: envelope.ingestTime, platform: envelope.platform ?? null };
   for (const element of Array.isArray(body) ? body : [body]) {
     if (element === null || typeof element !== 'object' || Array.isArray(element)) {
-      out.bad_rows.push(bad(envelope, 'NOT_AN_EVENT', 'Batch element is not a JSON object.', JSON.stringify(element)));
+      badRows.push(bad(envelope, 'NOT_AN_EVENT', 'Batch element is not a JSON object.', JSON.stringify(element)));
       continue;
     }
     const parsed = ClickstreamEvent.safeParse(element);
     if (!parsed.success) {
       const reason = parsed.error.issues.map((i) => `${i.path.join('.') || 'event'}: ${i.message}`).join('; ');
-      out.bad_rows.push(bad(envelope, 'INVALID_EVENT', reason, JSON.stringify(element), str((element as { event_id?: unknown }).event_id)));
+      badRows.push(bad(envelope, 'INVALID_EVENT', reason, JSON.stringify(element), str((element as { event_id?: unknown }).event_id)));
       continue;
     }
     const event = parsed.data;
     if (event.app_id !== envelope.appId) {
-      out.bad_rows.push(
+      badRows.push(
         bad(envelope, 'APP_ID_MISMATCH', `Event app_id "${event.app_id}" differs from the upload's appId.`, JSON.stringify(element), event.event_id),
       );
       continue;
     }
     const time = event.timestamp + skew;
     if (time < envelope.ingestTime - settings.lateWindowMs) {
-      out.bad_rows.push(bad(envelope, 'LATE_EVENT', 'Event is older than the late-arrival window.', JSON.stringify(element), event.event_id));
+      badRows.push(bad(envelope, 'LATE_EVENT', 'Event is older than the late-arrival window.', JSON.stringify(element), event.event_id));
       continue;
     }
     if (time > envelope.ingestTime + settings.futureToleranceMs) {
-      out.bad_rows.push(bad(envelope, 'FUTURE_EVENT', 'Event time is in the future.', JSON.stringify(element), event.event_id));
+      badRows.push(bad(envelope, 'FUTURE_EVENT', 'Event time is in the future.', JSON.stringify(element), event.event_id));
       continue;
     }
     const dedupeKey = `${event.app_id}\u0000${event.event_id}`;
     if (seen.has(dedupeKey)) continue;
     seen.add(dedupeKey);
-    out.events.push(toEventRow(envelope, event, time));
+
+    let row = toWorkingEvent(envelope, event, time);
+    let rejection: string | undefined;
+    for (const { step, options } of stepsOf(run, event.app_id)) {
+      const result = step.process(row, { event, upload, options });
+      if (isRejection(result)) {
+        rejection = `${step.name}: ${result.rejected}`;
+        break;
+      }
+      row = result;
+    }
+    if (rejection !== undefined) {
+      badRows.push(bad(envelope, 'PLUGIN_REJECTED', rejection, JSON.stringify(element), event.event_id));
+      continue;
+    }
+    run.accepted.push({ event: row, time });
   }
 }
 
@@ -98,8 +153,9 @@ function clockSkew(envelope: RawEnvelopeV1, settings: ProcessingSettings): numbe
   return Math.abs(skew) > settings.futureToleranceMs ? skew : 0;
 }
 
-function toEventRow(envelope: RawEnvelopeV1, e: ClickstreamEvent, time: number): EventRow {
-  const a = e.attributes ?? {};
+/** The event's row before any step ran; enrichment columns start empty. Copies what steps may change. */
+function toWorkingEvent(envelope: RawEnvelopeV1, e: ClickstreamEvent, time: number): WorkingEvent {
+  const a = { ...(e.attributes ?? {}) };
   const userId = e.user?._user_id?.value;
   return {
     event_id: e.event_id,
@@ -128,11 +184,34 @@ function toEventRow(envelope: RawEnvelopeV1, e: ClickstreamEvent, time: number):
     sdk_version: e.sdk_version ?? null,
     client_ip: envelope.clientIp ?? null,
     user_agent: envelope.userAgent ?? null,
-    attributes: JSON.stringify(a),
-    user_attributes: JSON.stringify(e.user ?? {}),
-    items: JSON.stringify(e.items ?? []),
+    attributes: a,
+    user_attributes: Object.fromEntries(Object.entries(e.user ?? {}).map(([k, v]) => [k, { ...v }])),
+    items: (e.items ?? []).map((i) => ({ ...i })),
     request_id: envelope.requestId,
+    browser: null,
+    browser_version: null,
+    os: null,
+    device_category: null,
+    device_vendor: null,
+    device_model: null,
+    country: null,
+    continent: null,
+    is_bot: false,
+    traffic_source_source: null,
+    traffic_source_medium: null,
+    traffic_source_campaign: null,
+    traffic_source_campaign_id: null,
+    traffic_source_content: null,
+    traffic_source_term: null,
+    traffic_source_clid: null,
+    traffic_source_clid_platform: null,
+    channel_group: null,
+    truncated: false,
   };
+}
+
+function toEventRow(e: WorkingEvent): EventRow {
+  return { ...e, attributes: JSON.stringify(e.attributes), user_attributes: JSON.stringify(e.user_attributes), items: JSON.stringify(e.items) };
 }
 
 function bad(

@@ -3,6 +3,7 @@ import type { Clock, EventPublisher } from '@clickstream/lambda-kit';
 import type { CheckpointStore, PendingJob } from '../ports/checkpoint-store.js';
 import type { RawInput } from '../ports/raw-input.js';
 import type { TableWriter } from '../ports/table-writer.js';
+import type { TableRows } from './rows.js';
 import { defaultSettings, processEnvelopes, type ProcessingSettings } from './process-envelopes.js';
 
 export interface JobPorts {
@@ -42,7 +43,9 @@ export async function runProcessingJob(
     for await (const r of ports.input.read(job.from, job.to)) records.push(r);
     const rows = processEnvelopes(records, { ...defaultSettings, ...options.settings, runTime: job.startedAt });
     const { files, partitions } = await ports.writer.write(job.jobId, rows);
-    const rowCounts: Partial<Record<TableName, number>> = { events: rows.events.length, bad_rows: rows.bad_rows.length };
+    const rowCounts: Partial<Record<TableName, number>> = Object.fromEntries(
+      (Object.keys(rows) as (keyof TableRows)[]).map((table) => [table, rows[table].length]),
+    );
     await ports.publisher.publish(ProcessingCompleted, {
       jobId: job.jobId,
       appIds: [...new Set(files.map((f) => f.appId))].sort(),

@@ -1,0 +1,49 @@
+// Shared builders for the processing tests: one upload (ingest envelope) and one SDK event.
+import type { RawEnvelopeV1 } from '@clickstream/contracts';
+import { defaultSettings, type ProcessingSettings } from '../src/domain/process-envelopes.js';
+
+export const MIN = 60_000;
+export const HOUR = 60 * MIN;
+export const INGEST = Date.UTC(2026, 10, 29, 10, 0, 0);
+export const settings: ProcessingSettings = { ...defaultSettings, runTime: INGEST + 15 * MIN };
+export const uuid = (n: number) => `6f1c2b1e-8d4a-4c3b-9a2f-${String(n).padStart(12, '0')}`;
+
+export const UA = {
+  iPhoneSafari:
+    'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1',
+  androidChrome: 'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Mobile Safari/537.36',
+  windowsEdge:
+    'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36 Edg/124.0.2478.51',
+  iPadSafari:
+    'Mozilla/5.0 (iPad; CPU OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1',
+  googlebot: 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)',
+} as const;
+
+/** A web page view of `pseudo-1`, one minute before the upload; `over` replaces fields. */
+export function webEvent(n: number, over: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    event_type: '_page_view',
+    event_id: uuid(n),
+    timestamp: INGEST - MIN,
+    app_id: 'shop_web',
+    unique_id: 'pseudo-1',
+    platform: 'Web',
+    attributes: { _page_url: 'https://shop.example.com/', _page_title: 'Home' },
+    ...over,
+  };
+}
+
+export function upload(body: unknown[], over: Partial<RawEnvelopeV1> = {}): string {
+  return JSON.stringify({
+    v: 1,
+    requestId: 'req-1',
+    ingestTime: INGEST,
+    appId: 'shop_web',
+    platform: 'Web',
+    clientIp: '8.8.8.8',
+    userAgent: UA.windowsEdge,
+    query: { upload_timestamp: String(INGEST) },
+    body: JSON.stringify(body),
+    ...over,
+  } satisfies RawEnvelopeV1);
+}
