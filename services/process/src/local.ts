@@ -11,7 +11,7 @@ import { handler as scheduleStartJob } from './handlers/schedule-start-job.js';
 import { useLocalPorts } from './wiring.js';
 
 export interface ProcessLocalOptions {
-  /** Stream records (uploads) per run; bounds memory. */
+  /** Stream records (uploads) per run: a run holds its input in memory, so this bounds memory (~10 KB per upload). */
   maxRecordsPerRun?: number;
 }
 
@@ -24,7 +24,7 @@ export async function startLocal(env: EmbeddedEnvironment, options: ProcessLocal
     clock: env.clock,
   };
   useLocalPorts({
-    jobs: new InProcessLauncher(jobPorts, options.maxRecordsPerRun ?? 20_000),
+    jobs: new InProcessLauncher(jobPorts, options.maxRecordsPerRun ?? 5_000),
     // Locally the run publishes its own result; EMR state changes never arrive.
     results: { read: async () => undefined },
     publisher: env.publisher,
