@@ -20,6 +20,8 @@ export interface HttpServerOptions {
 }
 
 class BodyTooLarge extends Error {}
+/** The client went away mid-upload: nothing to answer, nothing to log. */
+class ClientGone extends Error {}
 
 function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   if (res.headersSent) {
@@ -49,7 +51,8 @@ function readBody(req: IncomingMessage, max: number): Promise<Buffer> {
       chunks.push(chunk);
     });
     req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
+    req.on('error', () => reject(new ClientGone()));
+    req.on('aborted', () => reject(new ClientGone()));
   });
 }
 
@@ -93,6 +96,10 @@ export function createRequestListener(options: HttpServerOptions): (req: Incomin
     try {
       body = await readBody(req, options.maxBodyBytes);
     } catch (error) {
+      if (error instanceof ClientGone) {
+        res.destroy();
+        return;
+      }
       if (error instanceof BodyTooLarge) {
         sendJson(res, 413, errorBody('PAYLOAD_TOO_LARGE', `Body exceeds ${options.maxBodyBytes} bytes.`, requestId), {
           connection: 'close',
