@@ -8,12 +8,30 @@ import { staticFile } from './static-files.js';
 
 type HttpFunction = (event: never, context: Context) => Promise<unknown>;
 
+export interface StaticMount {
+  /** `/` or a path without a trailing slash, such as `/demo`. */
+  prefix: string;
+  root: string;
+}
+
+/** The mount that owns a path, and the path inside it. */
+function mountFor(mounts: readonly StaticMount[], pathname: string): { root: string; path: string } | undefined {
+  for (const { prefix, root } of mounts) {
+    if (prefix === '/') return { root, path: pathname };
+    if (pathname === prefix || pathname.startsWith(`${prefix}/`)) return { root, path: pathname.slice(prefix.length) || '/' };
+  }
+  return undefined;
+}
+
 export interface HttpServerOptions {
   routes: readonly HttpRoute[];
   /** Functions by `service.function`. */
   functions: ReadonlyMap<string, HttpFunction>;
-  /** Built console UI, served at `/` for anything no route claims. */
-  staticRoot?: string;
+  /**
+   * Built front ends for GET/HEAD requests no route claims, by URL prefix; the first match serves
+   * (list longer prefixes first: `/demo` before the console at `/`).
+   */
+  staticMounts?: readonly StaticMount[];
   /** Bodies larger than this are refused before they are read in full. */
   maxBodyBytes: number;
   onError: (message: string, error: unknown) => void;
@@ -81,8 +99,9 @@ export function createRequestListener(options: HttpServerOptions): (req: Incomin
     }
     if (match.kind === 'none') {
       req.resume();
-      if ((method === 'GET' || method === 'HEAD') && options.staticRoot && !url.pathname.startsWith('/api/')) {
-        const file = await staticFile(options.staticRoot, url.pathname);
+      const mount = mountFor(options.staticMounts ?? [], url.pathname);
+      if ((method === 'GET' || method === 'HEAD') && mount && !url.pathname.startsWith('/api/')) {
+        const file = await staticFile(mount.root, mount.path);
         if (file) {
           res.writeHead(200, { 'content-type': file.type, 'content-length': file.body.length });
           res.end(method === 'HEAD' ? undefined : file.body);

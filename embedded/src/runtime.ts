@@ -57,6 +57,8 @@ export interface Logger {
 }
 
 const consoleRoot = fileURLToPath(new URL('../../console/dist/', import.meta.url));
+/** The web SDK's demo page (built by sdk/web/build.mjs), which sends to this runtime's demo app. */
+const demoRoot = fileURLToPath(new URL('../../sdk/web/dist/demo/', import.meta.url));
 // The transport refuses bodies past this before reading them; the handlers apply the exact limits.
 const MAX_HTTP_BODY = 2 * 1024 * 1024;
 
@@ -124,7 +126,10 @@ export async function startEmbedded(config: EmbeddedConfig, log: Logger): Promis
     createRequestListener({
       routes: routesOf(manifests),
       functions,
-      staticRoot: consoleRoot,
+      staticMounts: [
+        { prefix: '/demo', root: demoRoot },
+        { prefix: '/', root: consoleRoot },
+      ],
       maxBodyBytes: MAX_HTTP_BODY,
       onError: (message, error) => log.error(message, error),
     }),

@@ -1,4 +1,10 @@
-// The web SDK's public surface. Auto-capture, batching, retries and the rest arrive with the
-// web SDK issue; the package is already built and served so pages can load it from day one.
-export const sdkName = 'clickstream-web';
-export const sdkVersion = '0.1.0';
+/** The full build: the core plus every automatic event (each can be switched off with `autoTrack`). */
+import { autoTrackers } from './auto/index.js';
+import { createClickstream } from './client.js';
+
+export type * from './types.js';
+export type { Clickstream, Tracker, TrackerContext } from './client.js';
+export { SDK_NAME, SDK_VERSION } from './event.js';
+
+export const { init, record, setUserId, setUserAttributes, setGlobalAttributes, flush, optOut, optIn, setConsent } =
+  createClickstream(autoTrackers);
