@@ -5,3 +5,4 @@ export * from './bus/index.js';
 export * from './manifest/index.js';
 export * from './schedule/index.js';
 export * from './embedded-environment.js';
+export * from './serial/serial-queue.js';

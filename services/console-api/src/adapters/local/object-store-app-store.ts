@@ -1,10 +1,10 @@
 import { AppSettings } from '@clickstream/contracts';
-import type { ObjectStore } from '@clickstream/runtime';
+import { type ObjectStore, SerialQueue } from '@clickstream/runtime';
 import type { AppStore } from '../../ports/app-store.js';
 
 /** Apps as JSON files in the local object store (replaced by SQLite with issue 8). */
 export class ObjectStoreAppStore implements AppStore {
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly writes = new SerialQueue();
 
   constructor(
     private readonly store: ObjectStore,
@@ -23,13 +23,11 @@ export class ObjectStoreAppStore implements AppStore {
 
   create(app: AppSettings): Promise<boolean> {
     // Serialised so two creates of one id cannot both succeed.
-    const run = this.queue.then(async () => {
+    return this.writes.run(async () => {
       if (await this.get(app.appId)) return false;
       await this.store.put(`${this.prefix}${app.appId}.json`, JSON.stringify(app));
       return true;
     });
-    this.queue = run.catch(() => undefined);
-    return run;
   }
 
   private async read(key: string): Promise<AppSettings | undefined> {

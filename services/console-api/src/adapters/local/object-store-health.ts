@@ -1,11 +1,11 @@
-import type { ObjectStore } from '@clickstream/runtime';
+import { type ObjectStore, SerialQueue } from '@clickstream/runtime';
 import type { PipelineHealthStore } from '../../ports/pipeline-health.js';
 
 type Latest = Record<string, { at: string; summary: Record<string, unknown> }>;
 
 /** The latest pipeline event per kind, as one JSON object in the local object store. */
 export class ObjectStoreHealth implements PipelineHealthStore {
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly writes = new SerialQueue();
 
   constructor(
     private readonly store: ObjectStore,
@@ -18,14 +18,12 @@ export class ObjectStoreHealth implements PipelineHealthStore {
   }
 
   record(kind: string, at: string, summary: Record<string, unknown>): Promise<void> {
-    const run = this.queue.then(async () => {
+    return this.writes.run(async () => {
       const latest = await this.latest();
       // An older event delivered late (or replayed) must not hide a newer one.
       if ((latest[kind]?.at ?? '') > at) return;
       latest[kind] = { at, summary };
       await this.store.put(this.key, JSON.stringify(latest));
     });
-    this.queue = run.catch(() => undefined);
-    return run;
   }
 }

@@ -1,5 +1,5 @@
 import { AppSettings } from '@clickstream/contracts';
-import type { ObjectStore } from '@clickstream/runtime';
+import { type ObjectStore, SerialQueue } from '@clickstream/runtime';
 import * as z from 'zod';
 import type { StoredApp } from '../../domain/app-copy.js';
 import type { AppDirectory } from '../../ports/app-directory.js';
@@ -18,7 +18,7 @@ const Stored = z.union([
  * by the apps that exist), never "no such app".
  */
 export class ObjectStoreAppDirectory implements AppDirectory {
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly serial = new SerialQueue();
   private readonly copies = new Map<string, StoredApp>();
   /** Bumped as a put starts and ends: a read that overlapped one is returned, not kept. */
   private writes = 0;
@@ -40,7 +40,7 @@ export class ObjectStoreAppDirectory implements AppDirectory {
 
   put(next: StoredApp, expectedRevision: number): Promise<boolean> {
     // One writer at a time makes the compare-and-set below atomic within the process.
-    const run = this.queue.then(async () => {
+    return this.serial.run(async () => {
       const id = next.deleted ? next.appId : next.app.appId;
       const current = await this.get(id);
       const revision = current === undefined ? -1 : current.deleted ? current.revision : current.app.revision;
@@ -53,8 +53,6 @@ export class ObjectStoreAppDirectory implements AppDirectory {
       }
       return true;
     });
-    this.queue = run.catch(() => undefined);
-    return run;
   }
 
   private forget(appId: string): void {

@@ -1,9 +1,9 @@
-import type { ObjectStore } from '@clickstream/runtime';
+import { type ObjectStore, SerialQueue } from '@clickstream/runtime';
 import type { FileStatus, FileTracker, TrackedFile } from '../../ports/file-tracker.js';
 
 /** One small JSON object per file under `model-redshift/files/`, keyed by the file's key. */
 export class ObjectStoreFileTracker implements FileTracker {
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly writes = new SerialQueue();
 
   constructor(
     private readonly store: ObjectStore,
@@ -12,14 +12,12 @@ export class ObjectStoreFileTracker implements FileTracker {
 
   recordNew(file: TrackedFile): Promise<boolean> {
     // Serialised so the exists-then-write below behaves like DynamoDB's conditional put.
-    const run = this.queue.then(async () => {
+    return this.writes.run(async () => {
       const key = this.keyOf(file.key);
       if (await this.store.get(key)) return false;
       await this.store.put(key, JSON.stringify({ ...file, status: 'NEW', attempts: 0 }));
       return true;
     });
-    this.queue = run.catch(() => undefined);
-    return run;
   }
 
   async countByStatus(status: FileStatus): Promise<number> {
