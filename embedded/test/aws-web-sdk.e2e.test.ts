@@ -3,7 +3,6 @@
 // uploads to our embedded ingest. Proves the credentialed CORS exchange, that every upload is
 // acknowledged and lands verbatim in the durable log, and that processing counts every event.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
@@ -14,22 +13,11 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { DurableLog } from '@clickstream/runtime';
 import { build } from 'esbuild';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { EmbeddedConfig } from '../src/config.js';
+import { closeServer, launchChromium } from './support/browser.js';
 import { startEmbedded, type EmbeddedRuntime } from '../src/runtime.js';
 
-/** Chromium from apt (`apt-get install chromium`); CHROMIUM_PATH points elsewhere. */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const SDK_VERSION = '0.12.6';
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const quiet = { info: () => undefined, error: (m: string, e?: unknown) => console.error(m, e) };
@@ -178,11 +166,10 @@ describe('AWS Clickstream web SDK (npm @aws/clickstream-web, unchanged) in headl
 
   before(async () => {
     // Fail loudly instead of skipping: this test is the proof that the SDK works, it must not vanish.
-    assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: install Chromium (apt-get install chromium) to run this test`);
     dataDir = await mkdtemp(join(tmpdir(), 'clickstream-web-sdk-'));
     runtime = await startEmbedded(EmbeddedConfig.parse({ PORT: '0', DATA_DIR: dataDir, PROCESS_INTERVAL_SECONDS: '3600' }), quiet);
     pages = await startPageServer(await bundleSdkPage());
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     page = await (await browser.newContext()).newPage();
     const collectUrl = `${runtime.url}/collect`;
 
@@ -237,10 +224,7 @@ describe('AWS Clickstream web SDK (npm @aws/clickstream-web, unchanged) in headl
     await browser?.close();
     if (pages) {
       const { server } = pages;
-      await new Promise((ok) => {
-        server.close(ok);
-        server.closeAllConnections();
-      });
+      await closeServer(server);
     }
     await runtime?.close();
     if (dataDir) await rm(dataDir, { recursive: true, force: true });

@@ -3,7 +3,6 @@
 // server's deduplicated view is the judge of "delivered once". Failures the network or the server
 // would cause (offline, 500, 400) are made with Playwright, not mocked inside the SDK.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,21 +12,11 @@ import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import { build } from 'esbuild';
-import { chromium, type Browser, type BrowserContext, type Page, type Request } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page, type Request } from 'playwright-core';
 import { EmbeddedConfig } from '../src/config.js';
+import { closeServer, launchChromium } from './support/browser.js';
 import { startEmbedded, type EmbeddedRuntime } from '../src/runtime.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const sdkRoot = fileURLToPath(new URL('../../sdk/web/', import.meta.url));
 const quiet = { info: () => undefined, error: (m: string, e?: unknown) => console.error(m, e) };
 
@@ -100,22 +89,18 @@ describe('Clickstream web SDK (sdk/web) in headless Chromium against the embedde
   let collectUrl: string;
 
   before(async () => {
-    assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: install Chromium (apt-get install chromium) to run this test`);
     dataDir = await mkdtemp(join(tmpdir(), 'clickstream-our-web-sdk-'));
     runtime = await startEmbedded(EmbeddedConfig.parse({ PORT: '0', DATA_DIR: dataDir, PROCESS_INTERVAL_SECONDS: '3600' }), quiet);
     collectUrl = `${runtime.url}/collect`;
     site = await startSite(await bundleSdk(), collectUrl, runtime.demoAppId);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   });
 
   after(async () => {
     await browser?.close();
     if (site) {
       const { server } = site;
-      await new Promise((ok) => {
-        server.close(ok);
-        server.closeAllConnections();
-      });
+      await closeServer(server);
     }
     await runtime?.close();
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
