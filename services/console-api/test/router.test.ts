@@ -5,12 +5,12 @@ import { matchRoute, type Route } from '../src/domain/router.js';
 
 const ok = async () => ({ status: 200, body: null });
 const routes: Route<null>[] = [
-  { method: 'GET', path: '/api/apps', run: ok },
-  { method: 'POST', path: '/api/apps', run: ok },
-  { method: 'GET', path: '/api/apps/:appId', run: ok },
-  { method: 'DELETE', path: '/api/apps/:appId', run: ok },
-  { method: 'GET', path: '/api/apps/:appId/event-count', run: ok },
-  { method: 'GET', path: '/api/projects/:projectId/apps/:appId', run: ok },
+  { method: 'GET', path: '/api/apps', summary: 'x', permission: 'public', run: ok },
+  { method: 'POST', path: '/api/apps', summary: 'x', permission: 'public', run: ok },
+  { method: 'GET', path: '/api/apps/:appId', summary: 'x', permission: 'public', run: ok },
+  { method: 'DELETE', path: '/api/apps/:appId', summary: 'x', permission: 'public', run: ok },
+  { method: 'GET', path: '/api/apps/:appId/event-count', summary: 'x', permission: 'public', run: ok },
+  { method: 'GET', path: '/api/projects/:projectId/apps/:appId', summary: 'x', permission: 'public', run: ok },
 ];
 
 function rejection(method: string, path: string): AppError {
