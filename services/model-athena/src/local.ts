@@ -9,7 +9,7 @@ import { useLocalPorts } from './wiring.js';
 
 export async function startLocal(env: EmbeddedEnvironment): Promise<LocalService> {
   const catalog = new DuckDbCatalog(env.warehouse, loadViewFiles());
-  useLocalPorts({ catalog, publisher: env.publisher, clock: env.clock });
+  useLocalPorts({ catalog, views: catalog, publisher: env.publisher, clock: env.clock });
   return {
     serviceDir: fileURLToPath(new URL('..', import.meta.url)),
     functions: {
@@ -19,7 +19,7 @@ export async function startLocal(env: EmbeddedEnvironment): Promise<LocalService
     // Views exist from the first start, so queries work before any data arrives.
     start: async () => {
       await catalog.ensureSchema();
-      await catalog.refreshViews();
+      await catalog.apply(loadViewFiles());
     },
   };
 }

@@ -1,6 +1,7 @@
 import { createLogger, loadConfig, portsHolder, systemClock } from '@clickstream/lambda-kit';
 import { EventBridgePublisher } from '@clickstream/lambda-kit/eventbridge';
 import * as z from 'zod';
+import { AthenaViewDeployer } from './adapters/aws/athena-view-deployer.js';
 import { GlueCatalog } from './adapters/aws/glue-catalog.js';
 import type { ModelAthenaPorts } from './ports/index.js';
 
@@ -10,6 +11,7 @@ export const AwsConfig = z.object({
   MODE: z.literal('aws'),
   GLUE_DATABASE: z.string().min(1),
   WAREHOUSE_BUCKET: z.string().min(1),
+  ATHENA_WORKGROUP: z.string().min(1),
   EVENT_BUS_NAME: z.string().min(1),
 });
 export type AwsConfig = z.infer<typeof AwsConfig>;
@@ -17,6 +19,7 @@ export type AwsConfig = z.infer<typeof AwsConfig>;
 export function wireAws(config: AwsConfig): ModelAthenaPorts {
   return {
     catalog: new GlueCatalog(config.GLUE_DATABASE, config.WAREHOUSE_BUCKET),
+    views: new AthenaViewDeployer(config.ATHENA_WORKGROUP, config.GLUE_DATABASE),
     publisher: new EventBridgePublisher(config.EVENT_BUS_NAME),
     clock: systemClock,
   };

@@ -98,7 +98,9 @@ const run = (partitions: Partition[]): DetailInputOf<typeof ProcessingCompleted>
 function wire() {
   const catalog = new MemoryCatalog();
   const publisher = new RecordingPublisher();
-  useLocalPorts({ catalog, publisher, clock });
+  // This handler never touches the views.
+  const views = { apply: async () => assert.fail('views applied by on-processing-completed') };
+  useLocalPorts({ catalog, views, publisher, clock });
   return { catalog, publisher };
 }
 

@@ -7,3 +7,4 @@ export * from './http.js';
 export * from './events.js';
 export * from './batch.js';
 export * from './ports-holder.js';
+export * from './custom-resource.js';

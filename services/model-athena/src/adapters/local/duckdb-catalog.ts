@@ -4,6 +4,7 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ViewSql } from '../../domain/analysis-views.js';
 import type { Catalog } from '../../ports/catalog.js';
+import type { ViewDeployer } from '../../ports/view-deployer.js';
 
 /**
  * The embedded catalog: a partitions table (primary key, so a replay adds nothing) and DuckDB
@@ -11,11 +12,18 @@ import type { Catalog } from '../../ports/catalog.js';
  * gets. A table without files yet is an empty view with the right columns, so queries never fail
  * on a fresh install.
  */
-export class DuckDbCatalog implements Catalog {
+export class DuckDbCatalog implements Catalog, ViewDeployer {
   constructor(
     private readonly warehouse: DuckDbWarehouse,
-    private readonly views: readonly ViewSql[],
+    private views: readonly ViewSql[],
   ) {}
+
+  /** Makes `views` the analysis views from now on and (re)creates everything. */
+  async apply(views: readonly ViewSql[]): Promise<{ applied: string[] }> {
+    this.views = views;
+    await this.refreshViews();
+    return { applied: views.map((v) => v.name) };
+  }
 
   async addPartitions(partitions: readonly Partition[]): Promise<{ added: number; alreadyPresent: number }> {
     await this.ensureSchema();
