@@ -92,7 +92,7 @@ describe('deploy-views on CloudFormation deploy', () => {
       RequestType: 'Update', ServiceToken: 'arn', ResponseURL: 'https://x.invalid', StackId: 'arn:aws:cloudformation:us-east-1:1:stack/s/id',
       RequestId: 'r', LogicalResourceId: 'AthenaViews', PhysicalResourceId: 'AthenaViews-id', ResourceType: 'Custom::AthenaViews',
       ResourceProperties: { ServiceToken: 'arn', DeployedAt: '1' }, OldResourceProperties: {},
-    } as CloudFormationCustomResourceEvent;
+    } as unknown as CloudFormationCustomResourceEvent;
     await handler(event, { logStreamName: 's' } as Context);
     assert.equal(sent[0]!.Status, 'SUCCESS');
     assert.deepEqual(sent[0]!.Data, { Views: loadViewFiles().length });

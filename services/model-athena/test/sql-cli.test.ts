@@ -112,7 +112,7 @@ describe('formatRows', () => {
   it('aligns a table, right-aligns numbers, shows NULL and cuts long cells', () => {
     const lines = formatRows(rows, 'table').split('\n');
     assert.equal(lines[1], `| name |  n | ${'note'.padEnd(60)} |`);
-    assert.match(lines[3]!, /^\| a,b  \|  1 \| say "hi" there +\|$/);
+    assert.match(lines[3]!, /^\| a,b {2}\| {2}1 \| say "hi" there +\|$/);
     assert.match(lines[4]!, /^\| NULL \| 22 \| x{59}… \|$/);
     assert.equal(lines.at(-2), '(2 rows)');
     assert.equal(formatRows([], 'table'), '(0 rows)\n');

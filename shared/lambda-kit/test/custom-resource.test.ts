@@ -21,7 +21,7 @@ function cfnEvent(requestType: 'Create' | 'Update' | 'Delete', url = 'https://ex
     ResourceProperties: { ServiceToken: 'arn:aws:lambda:us-east-1:123456789012:function:deploy-views', DeployedAt: 'x1' },
   };
   if (requestType === 'Create') return { ...base, RequestType: 'Create' };
-  if (requestType === 'Update') return { ...base, RequestType: 'Update', PhysicalResourceId: 'AthenaViews-0a1b2c3d', OldResourceProperties: {} };
+  if (requestType === 'Update') return { ...base, RequestType: 'Update', PhysicalResourceId: 'AthenaViews-0a1b2c3d', OldResourceProperties: { ServiceToken: 'x' } };
   return { ...base, RequestType: 'Delete', PhysicalResourceId: 'AthenaViews-0a1b2c3d' };
 }
 
