@@ -14,7 +14,17 @@ export interface IngestLocalOptions {
   trustedProxies?: string[];
   /** How often the local "Firehose" rolls the stream into raw files (Firehose's buffer interval). */
   rawRollIntervalMs?: number;
+  /**
+   * How long the stream keeps records (Kinesis's retention period), hours. Only records already
+   * rolled into raw files are ever dropped, so the raw files stay complete; processing that falls
+   * further behind than this resumes from the oldest record kept (`npm run reprocess` recovers the
+   * rest from the raw files).
+   */
+  streamRetentionHours?: number;
 }
+
+/** A week: a laptop may be closed over a weekend without its stream losing unprocessed records. */
+export const DEFAULT_STREAM_RETENTION_HOURS = 168;
 
 export async function startLocal(env: EmbeddedEnvironment, options: IngestLocalOptions = {}): Promise<LocalService> {
   useLocalPorts({
@@ -27,8 +37,14 @@ export async function startLocal(env: EmbeddedEnvironment, options: IngestLocalO
   });
   const firehose = new LogToRawFiles(env.stream, env.objects);
   let rolling: Promise<unknown> = Promise.resolve();
+  const retentionMs = (options.streamRetentionHours ?? DEFAULT_STREAM_RETENTION_HOURS) * 3_600_000;
   const roll = () => {
-    rolling = rolling.then(() => firehose.roll()).catch((error) => console.error('error: rolling raw files failed', error));
+    rolling = rolling
+      .then(async () => {
+        await firehose.roll();
+        await env.stream.deleteSegmentsOlderThan(new Date(env.clock.now() - retentionMs), await firehose.rolledUpTo());
+      })
+      .catch((error) => console.error('error: rolling raw files failed', error));
     return rolling;
   };
   let timer: NodeJS.Timeout | undefined;

@@ -420,6 +420,32 @@ describe('POST /collect: rejected uploads', () => {
     });
   }
 
+  it('lets an allowed browser Origin read the reason of a rejected body (CORS headers on the error)', async () => {
+    for (const [query, body, status, code] of [
+      [{ ...defaultQuery(), hashCode: 'deadbeef' }, batchText, 400, 'HASH_MISMATCH'],
+      [defaultQuery(), '{"event_type":', 400, 'INVALID_JSON'],
+      [{ ...defaultQuery(), compression: 'gzip' }, batchText, 400, 'BAD_GZIP'],
+    ] as const) {
+      const res = await call({ query, body });
+      assertError(res, status, code);
+      assert.equal(res.headers['access-control-allow-origin'], ORIGIN, code);
+      assert.equal(res.headers['access-control-allow-credentials'], 'true', code);
+    }
+    sink.failure = new Error('disk full');
+    const unavailable = await call({ body: batchText });
+    assertError(unavailable, 503, 'SINK_UNAVAILABLE');
+    assert.equal(unavailable.headers['access-control-allow-origin'], ORIGIN);
+  });
+
+  it('adds no CORS headers to the error of a request without Origin, nor to a refused origin', async () => {
+    const mobileError = await call({ query: { ...defaultQuery(), hashCode: 'deadbeef' }, body: batchText, headers: { 'content-type': 'application/json' } });
+    assertError(mobileError, 400, 'HASH_MISMATCH');
+    assert.equal(mobileError.headers['access-control-allow-origin'], undefined);
+    const refused = await call({ body: batchText, headers: { 'content-type': 'application/json', origin: 'https://evil.example' } });
+    assertError(refused, 403, 'ORIGIN_NOT_ALLOWED');
+    assert.equal(refused.headers['access-control-allow-origin'], undefined);
+  });
+
   it('answers 503 with a JSON error, never 200, when the sink cannot make the batch durable', async () => {
     sink.failure = new Error('ProvisionedThroughputExceededException');
     const res = await call({ body: batchText }, lambdaContext('req-503'));
@@ -490,7 +516,9 @@ describe('routing', () => {
 
   for (const method of ['GET', 'PUT', 'DELETE', 'PATCH']) {
     it(`answers 405 to ${method} /collect`, async () => {
-      assertError(await call({ method, body: batchText }), 405, 'METHOD_NOT_ALLOWED');
+      const res = await call({ method, body: batchText });
+      assertError(res, 405, 'METHOD_NOT_ALLOWED');
+      assert.equal(res.headers.allow, 'POST, OPTIONS');
       assert.equal(sink.calls.length, 0);
     });
   }

@@ -69,6 +69,16 @@ describe('the local Firehose (durable log → raw files)', () => {
     assert.match(day6[0]!, new RegExp(`clickstream-${String(from).padStart(20, '0')}-${String(from + 1).padStart(20, '0')}`));
   });
 
+  it('reports how far the stream is safely in raw files: a pending range is not', async () => {
+    const roller = new LogToRawFiles(log, objects, 100);
+    await roller.roll();
+    assert.equal(await roller.rolledUpTo(), log.nextSeq);
+    await objects.put('ingest/firehose-checkpoint.json', JSON.stringify({ next: 2, pending: { from: 2, to: 4 } }));
+    assert.equal(await roller.rolledUpTo(), 2);
+    await roller.roll();
+    assert.equal(await roller.rolledUpTo(), log.nextSeq);
+  });
+
   it('sends records it cannot partition to errors/ instead of dropping them', async () => {
     await log.append(['not an envelope']);
     await new LogToRawFiles(log, objects).roll();

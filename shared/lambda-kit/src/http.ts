@@ -33,7 +33,7 @@ export function httpErrors(logger: Logger): middy.MiddlewareObj<HttpRequest, Htt
       if (err instanceof AppError) {
         if (err.status >= 500) logger.error('request failed', { code: err.code, error: err, cause: err.cause });
         else logger.info('request rejected', { code: err.code, status: err.status, reason: err.message });
-        request.response = json(err.status, errorBody(err.code, err.message, requestId, err.details));
+        request.response = json(err.status, errorBody(err.code, err.message, requestId, err.details), { ...err.headers });
       } else {
         logger.error('unhandled error', { error: err });
         request.response = json(500, errorBody('INTERNAL', 'Internal error; quote the request id when reporting it.', requestId));

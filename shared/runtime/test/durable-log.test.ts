@@ -2,7 +2,7 @@ import { describe, it, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { appendFile, mkdtemp, open, readdir, readFile, rm, stat, truncate, writeFile, type FileHandle } from 'node:fs/promises';
+import { appendFile, mkdtemp, open, readdir, readFile, rm, stat, truncate, utimes, writeFile, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -240,6 +240,32 @@ describe('DurableLog', () => {
     assert.equal(log.nextSeq, 50);
     assert.deepEqual(await log.append(['next']), { firstSeq: 50, lastSeq: 50 });
     assert.equal(await log.deleteSegmentsBefore(0), 0);
+    await log.close();
+  });
+
+  it('deletes by age only closed segments last written before the cutoff, never past keepFrom', async (t) => {
+    const dir = await tempDir(t);
+    const log = await DurableLog.open(dir, { segmentBytes: 100 });
+    for (let i = 0; i < 40; i++) await log.append([`record-${String(i).padStart(3, '0')}`]);
+    const files = await segmentFiles(dir);
+    assert.ok(files.length >= 5, `${files.length} segments`);
+    // Age the first three segments by a day; the rest were written just now.
+    const dayAgo = new Date(Date.now() - 86_400_000);
+    for (const name of files.slice(0, 3)) await utimes(join(dir, name), dayAgo, dayAgo);
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    const starts = files.map((n) => Number(n.slice(0, 20)));
+
+    // A consumer still needing a record of the second segment keeps it and everything after.
+    assert.equal(await log.deleteSegmentsOlderThan(hourAgo, starts[1]! + 1), 1);
+    assert.deepEqual(await segmentFiles(dir), files.slice(1));
+    assert.equal(await log.deleteSegmentsOlderThan(hourAgo), 2);
+    assert.deepEqual(await segmentFiles(dir), files.slice(3));
+    assert.equal((await log.read(0, 1)).records[0]?.seq, starts[3]);
+    // Young segments stay, and so does the active one even when old.
+    assert.equal(await log.deleteSegmentsOlderThan(hourAgo), 0);
+    await utimes(join(dir, files.at(-1)!), dayAgo, dayAgo);
+    assert.equal(await log.deleteSegmentsOlderThan(new Date(Date.now() + 60_000)), files.length - 4);
+    assert.deepEqual(await segmentFiles(dir), files.slice(-1));
     await log.close();
   });
 

@@ -1,5 +1,5 @@
 import { AppId, type RawEnvelopeV1 } from '@clickstream/contracts';
-import { badRequest, forbidden, serviceUnavailable } from '@clickstream/lambda-kit';
+import { AppError, badRequest, forbidden, serviceUnavailable } from '@clickstream/lambda-kit';
 import type { BlockList } from 'node:net';
 import { activeApp, type AppDirectory } from '../ports/app-directory.js';
 import type { EventSink } from '../ports/event-sink.js';
@@ -45,7 +45,17 @@ export async function collect(request: CollectRequest, deps: CollectDeps): Promi
   const cors = corsHeaders(origin, app);
   if (origin && !cors) throw forbidden('ORIGIN_NOT_ALLOWED', `Origin ${origin} is not allowed for app "${appId}".`);
   if (request.method === 'OPTIONS') return { status: 204, headers: preflightHeaders(cors ?? {}) };
+  try {
+    await accept(request, deps, appId);
+  } catch (error) {
+    // A browser shows the page no error body it may not read: allowed origins get the reason too.
+    throw error instanceof AppError && cors ? error.withHeaders(cors) : error;
+  }
+  return { status: 200, headers: cors ?? {} };
+}
 
+/** Checks the body and makes it durable; resolves only once the sink holds it. */
+async function accept(request: CollectRequest, deps: CollectDeps, appId: string): Promise<void> {
   const body = decodeBody(request.body, {
     gzip: request.query.compression === 'gzip',
     hashCode: request.query.hashCode,
@@ -69,7 +79,6 @@ export async function collect(request: CollectRequest, deps: CollectDeps): Promi
   } catch (error) {
     throw serviceUnavailable('SINK_UNAVAILABLE', 'Events could not be stored; retry later.', error);
   }
-  return { status: 200, headers: cors ?? {} };
 }
 
 export function requireQuery(query: Record<string, string | undefined> | undefined): Record<string, string> {

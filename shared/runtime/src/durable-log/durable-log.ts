@@ -192,6 +192,22 @@ export class DurableLog {
     return count;
   }
 
+  /**
+   * Retention by age, as Kinesis has: removes the closed segments last written before `cutoff`,
+   * but never a record at or after `keepFrom` (a consumer that must not lose unread records passes
+   * its position). Returns the number of segments removed.
+   */
+  async deleteSegmentsOlderThan(cutoff: Date, keepFrom = Infinity): Promise<number> {
+    if (this.closing) throw new Error(`durable log ${this.dir} is closed`);
+    let before = 0;
+    for (const segment of this.segments.slice(0, -1)) {
+      const end = segment.base + segment.count;
+      if (end > keepFrom || (await segment.handle.stat()).mtimeMs >= cutoff.getTime()) break;
+      before = end;
+    }
+    return before > 0 ? this.deleteSegmentsBefore(before) : 0;
+  }
+
   /** Waits for appends already made, then closes the files; later calls reject. */
   close(): Promise<void> {
     this.closing ??= (async () => {

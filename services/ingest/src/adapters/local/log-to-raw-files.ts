@@ -67,6 +67,12 @@ export class LogToRawFiles {
     return groups.size;
   }
 
+  /** The first seq not yet in a raw file: the stream may forget records before it, never after. */
+  async rolledUpTo(): Promise<number> {
+    const checkpoint = await this.load();
+    return checkpoint.pending ? checkpoint.pending.from : checkpoint.next;
+  }
+
   private async load(): Promise<Checkpoint> {
     const raw = await this.objects.get(this.checkpointKey);
     return raw ? Checkpoint.parse(JSON.parse(raw.toString('utf8'))) : { next: 0 };
