@@ -43,6 +43,35 @@ describe('decodeBody: plain bodies', () => {
   });
 });
 
+describe('decodeBody: bodies API Gateway delivered as text', () => {
+  const pretty = `[\n  {"event_type": "_page_view", "title": "Café ☕"}\n]`;
+
+  it('gives the same text, limits and hash checks as for the bytes', () => {
+    for (const hashCode of [undefined, hashOf(pretty)]) {
+      assert.equal(decodeBody(pretty, { gzip: false, maxBytes: MB, hashCode }), decodeBody(Buffer.from(pretty), { gzip: false, maxBytes: MB, hashCode }));
+    }
+    assertRejects(() => decodeBody(pretty, { gzip: false, maxBytes: MB, hashCode: 'deadbeef' }), 400, 'HASH_MISMATCH');
+    assertRejects(() => decodeBody('', { gzip: false, maxBytes: MB }), 400, 'EMPTY_BODY');
+  });
+
+  it('measures the limit in UTF-8 bytes, not characters', () => {
+    const count = Math.floor(MB / 3);
+    const euros = '€'.repeat(count) + ' '.repeat(MB - 3 * count); // € is 3 bytes: exactly 1 MB, a third as many characters
+    assert.equal(decodeBody(euros, { gzip: false, maxBytes: MB }), euros);
+    assertRejects(() => decodeBody(`${euros} `, { gzip: false, maxBytes: MB }), 413, 'PAYLOAD_TOO_LARGE');
+  });
+
+  it('drops a leading byte-order mark, as decoding the bytes does', () => {
+    assert.equal(decodeBody(`\ufeff${batch}`, { gzip: false, maxBytes: MB }), batch);
+    assert.equal(decodeBody(Buffer.from(`\ufeff${batch}`), { gzip: false, maxBytes: MB }), batch);
+  });
+
+  it('inflates base64 gzip text (the mobile SDKs) given as a string', () => {
+    const sent = gzipSync(batch).toString('base64');
+    assert.equal(decodeBody(sent, { gzip: true, maxBytes: MB, hashCode: hashOf(sent) }), batch);
+  });
+});
+
 describe('decodeBody: gzip bodies (compression=gzip)', () => {
   it('inflates a gzip body to the original JSON text', () => {
     assert.equal(decodeBody(gzipSync(batch), { gzip: true, maxBytes: MB }), batch);

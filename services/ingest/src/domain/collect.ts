@@ -14,7 +14,8 @@ export interface CollectRequest {
   query: Record<string, string>;
   /** Lower-cased header names. */
   headers: Record<string, string>;
-  body: Buffer;
+  /** Bytes, or the text API Gateway decoded (not base64-encoded). */
+  body: Buffer | string;
   peerIp: string | undefined;
   requestId: string;
   receivedAt: number;

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import { badRequest, payloadTooLarge } from '@clickstream/lambda-kit';
 
+// A string is hashed as its UTF-8 bytes.
 const sha256Prefix = (data: string | Buffer) => createHash('sha256').update(data).digest('hex').slice(0, 8);
 
 /**
@@ -11,20 +12,31 @@ const sha256Prefix = (data: string | Buffer) => createHash('sha256').update(data
  */
 const isBase64Gzip = (raw: Buffer) => raw.subarray(0, 4).toString('latin1') === 'H4sI';
 
+// Shared: constructing a TextDecoder per request shows in ingest profiles. Non-fatal, as API
+// Gateway's own decoding is; a leading BOM is dropped.
+const utf8 = new TextDecoder('utf-8', { fatal: false });
+
 /**
  * Turns the raw upload into the JSON text of the batch: decompresses gzip (raw bytes, or the
  * base64 text the mobile SDKs send) with a hard cap (so a zip bomb costs at most `maxBytes` of
- * memory), enforces the size limit, and checks `hashCode`.
+ * memory), enforces the size limit, and checks `hashCode`. A body that API Gateway already
+ * delivered as text is used as it is, without a round trip through bytes.
  */
 export function decodeBody(
-  raw: Buffer,
+  raw: Buffer | string,
   { gzip, hashCode, maxBytes }: { gzip: boolean; hashCode?: string; maxBytes: number },
 ): string {
-  let bytes = raw;
-  const base64 = gzip && isBase64Gzip(raw);
+  if (!gzip && typeof raw === 'string') {
+    if (Buffer.byteLength(raw, 'utf8') > maxBytes) throw payloadTooLarge(`Body exceeds ${maxBytes} bytes.`);
+    const text = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
+    return checked(text, hashCode, undefined);
+  }
+  const sent = typeof raw === 'string' ? Buffer.from(raw, 'utf8') : raw;
+  let bytes = sent;
+  const base64 = gzip && isBase64Gzip(sent);
   if (gzip) {
     try {
-      bytes = gunzipSync(base64 ? Buffer.from(raw.toString('latin1'), 'base64') : raw, { maxOutputLength: maxBytes });
+      bytes = gunzipSync(base64 ? Buffer.from(sent.toString('latin1'), 'base64') : sent, { maxOutputLength: maxBytes });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || error instanceof RangeError) {
         throw payloadTooLarge(`Decompressed body exceeds ${maxBytes} bytes.`);
@@ -33,13 +45,19 @@ export function decodeBody(
     }
   }
   if (bytes.length > maxBytes) throw payloadTooLarge(`Body exceeds ${maxBytes} bytes.`);
-  if (bytes.length === 0) throw badRequest('EMPTY_BODY', 'Body is empty; send a JSON array of events.');
-  const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
+  return checked(utf8.decode(bytes), hashCode, base64 ? sent : undefined);
+}
+
+/**
+ * Refuses an empty body and one whose `hashCode` matches neither the JSON text nor, for a base64
+ * gzip upload, the text sent (what the Android SDK hashes: StringUtil.getHashCode of the
+ * compressed string).
+ */
+function checked(text: string, hashCode: string | undefined, base64Sent: Buffer | undefined): string {
+  if (text.length === 0) throw badRequest('EMPTY_BODY', 'Body is empty; send a JSON array of events.');
   if (hashCode) {
-    // The hash of the JSON text; for a base64 body also the hash of the text sent, which is what
-    // the Android SDK computes (StringUtil.getHashCode of the compressed string).
     const wanted = hashCode.toLowerCase();
-    if (wanted !== sha256Prefix(Buffer.from(text, 'utf8')) && !(base64 && wanted === sha256Prefix(raw))) {
+    if (wanted !== sha256Prefix(text) && !(base64Sent && wanted === sha256Prefix(base64Sent))) {
       throw badRequest('HASH_MISMATCH', 'hashCode does not match the body; the upload is corrupt.');
     }
   }

@@ -21,7 +21,7 @@ export const handler = httpHandler(logger, async (event, context) => {
       method,
       query: requireQuery(event.queryStringParameters),
       headers,
-      body: Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8'),
+      body: event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64') : (event.body ?? ''),
       peerIp: event.requestContext.http.sourceIp,
       requestId: context.awsRequestId,
       receivedAt: p.clock.now(),
