@@ -27,6 +27,11 @@ export const EmbeddedConfig = z.object({
       }
       return out;
     }),
+  /**
+   * How long the durable log keeps records already rolled into raw files (Kinesis's retention
+   * period), hours.
+   */
+  STREAM_RETENTION_HOURS: z.coerce.number().positive().default(168),
   /** Comma-separated proxies whose X-Forwarded-For is believed. */
   TRUSTED_PROXIES: z
     .string()

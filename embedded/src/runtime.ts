@@ -93,7 +93,7 @@ export async function startEmbedded(config: EmbeddedConfig, log: Logger): Promis
   const env: EmbeddedEnvironment = { dataDir, stream, objects, warehouse, publisher, clock, publicUrl: url };
   const consoleApi = await startConsoleApi(env);
   const services: LocalService[] = [
-    await startIngest(env, { trustedProxies: config.TRUSTED_PROXIES }),
+    await startIngest(env, { trustedProxies: config.TRUSTED_PROXIES, streamRetentionHours: config.STREAM_RETENTION_HOURS }),
     await startProcess(env),
     await startModelAthena(env),
     await startModelRedshift(env),
