@@ -1,4 +1,4 @@
-import type { ServiceManifest } from '../manifest/service-manifest.js';
+import { assertFunctionsDeclared, type ServiceManifest } from '../manifest/service-manifest.js';
 import type { BusTarget, LocalEventBus } from './local-event-bus.js';
 
 /**
@@ -12,11 +12,7 @@ export function bindServiceRules(
   manifest: ServiceManifest,
   functions: Readonly<Record<string, BusTarget>>,
 ): string[] {
-  const declared = new Set(manifest.functions.map((fn) => fn.name));
-  const unknown = Object.keys(functions).filter((name) => !declared.has(name));
-  if (unknown.length > 0) {
-    throw new Error(`service ${manifest.service}: serverless.yml declares no function named ${unknown.join(', ')}`);
-  }
+  assertFunctionsDeclared(manifest, Object.keys(functions));
   const ruleNames: string[] = [];
   for (const fn of manifest.functions) {
     if (fn.eventRules.length === 0) continue;

@@ -1,5 +1,6 @@
 export {
   readServiceManifest,
+  assertFunctionsDeclared,
   parseServiceManifest,
   type ServiceManifest,
   type FunctionManifest,

@@ -39,6 +39,18 @@ export interface ServiceManifest {
   functions: FunctionManifest[];
 }
 
+/**
+ * Throws when a service hands the embedded host a function its serverless.yml does not declare:
+ * a misspelt or removed name is a wiring mistake to surface at start-up.
+ */
+export function assertFunctionsDeclared(manifest: ServiceManifest, names: Iterable<string>): void {
+  const declared = new Set(manifest.functions.map((fn) => fn.name));
+  const unknown = [...names].filter((name) => !declared.has(name));
+  if (unknown.length > 0) {
+    throw new Error(`service ${manifest.service}: serverless.yml declares no function named ${unknown.join(', ')}`);
+  }
+}
+
 export function readServiceManifest(serviceDir: string): ServiceManifest {
   const file = join(serviceDir, 'serverless.yml');
   let text: string;
