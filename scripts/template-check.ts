@@ -24,6 +24,9 @@ export const WILDCARD_RESOURCE_ACTIONS: ReadonlySet<string> = new Set([
   'xray:PutTelemetryRecords',
   // Custom CloudWatch metrics are scoped with a cloudwatch:namespace condition, not a resource.
   'cloudwatch:PutMetricData',
+  // Redshift Data API statement reads have no resource type; scoped with redshift-data:statement-owner-iam-userid.
+  'redshift-data:DescribeStatement',
+  'redshift-data:GetStatementResult',
 ]);
 
 /** Service folder names (`ingest`, `process`, …) that have a serverless.yml, sorted. */

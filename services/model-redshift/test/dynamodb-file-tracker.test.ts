@@ -9,6 +9,7 @@ import { trackRunFiles } from '../src/domain/track-files.js';
 import type { TrackedFile } from '../src/ports/file-tracker.js';
 
 const TABLE = 'clickstream-redshift-files';
+const NOW = Date.UTC(2026, 10, 29, 10, 20);
 const FILE: TrackedFile = {
   key: 'events/app_id=shop_web/year=2026/month=11/day=29/job-00000000000000000000-00000000000000000012.parquet',
   table: 'events',
@@ -22,7 +23,7 @@ function setup() {
     new DynamoDBClient({ region: 'eu-west-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } }),
   );
   const dynamo = mockClient(doc);
-  return { dynamo, tracker: new DynamoDbFileTracker(TABLE, doc) };
+  return { dynamo, tracker: new DynamoDbFileTracker(TABLE, doc, { now: () => NOW }) };
 }
 
 const conditionFailed = () => new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
@@ -37,7 +38,7 @@ describe('DynamoDbFileTracker.recordNew', () => {
       [
         {
           TableName: TABLE,
-          Item: { ...FILE, status: 'NEW', attempts: 0 },
+          Item: { ...FILE, status: 'NEW', attempts: 0, updatedAt: NOW },
           ConditionExpression: 'attribute_not_exists(#k)',
           ExpressionAttributeNames: { '#k': 'key' },
         },
@@ -72,8 +73,8 @@ describe('DynamoDbFileTracker.recordNew', () => {
         { table: 'bad_rows', appId: 'shop_web', key: FILE.key.replace('events/', 'bad_rows/'), rows: 1 },
       ],
     });
-    assert.deepEqual(await trackRunFiles(tracker, run), { recorded: 2, known: 0 });
-    assert.deepEqual(await trackRunFiles(tracker, run), { recorded: 0, known: 2 });
+    assert.deepEqual(await trackRunFiles(tracker, run), { recorded: 2, known: 0, notTargeted: 0 });
+    assert.deepEqual(await trackRunFiles(tracker, run), { recorded: 0, known: 2, notTargeted: 0 });
   });
 });
 

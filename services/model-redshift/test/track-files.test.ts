@@ -10,6 +10,10 @@ import { join } from 'node:path';
 import { ObjectStoreFileTracker } from '../src/adapters/local/object-store-file-tracker.js';
 import { trackRunFiles } from '../src/domain/track-files.js';
 import { handler } from '../src/handlers/on-processing-completed.js';
+import { ObjectStoreLeases } from '../src/adapters/local/object-store-leases.js';
+import { ObjectStorePipelineTargets } from '../src/adapters/local/object-store-pipeline-targets.js';
+import { defaultLoadSettings } from '../src/domain/load-settings.js';
+import type { ModelRedshiftPorts } from '../src/ports/index.js';
 import { useLocalPorts } from '../src/wiring.js';
 
 const JOB = 'job-00000000000000000000-00000000000000000012';
@@ -31,21 +35,21 @@ async function tempStore(t: TestContext): Promise<FsObjectStore> {
 describe('trackRunFiles with ObjectStoreFileTracker', () => {
   it('records every file of a run as NEW, with its table, app, rows and job', async (t) => {
     const store = await tempStore(t);
-    const tracker = new ObjectStoreFileTracker(store);
+    const tracker = new ObjectStoreFileTracker(store, { now: () => 0 });
     const files = [file('shop_web', 29, 10), file('shop_web', 29, 1, 'bad_rows'), file('blog_web', 28, 3)];
 
-    assert.deepEqual(await trackRunFiles(tracker, run(files)), { recorded: 3, known: 0 });
+    assert.deepEqual(await trackRunFiles(tracker, run(files)), { recorded: 3, known: 0, notTargeted: 0 });
     assert.equal(await tracker.countByStatus('NEW'), 3);
     assert.equal(await tracker.countByStatus('LOADED'), 0);
 
-    const keys = await store.list('model-redshift/files/');
+    const keys = await store.list('model-redshift/files/NEW/');
     assert.equal(keys.length, 3);
     const stored = await Promise.all(keys.map(async (k) => JSON.parse((await store.get(k))!.toString('utf8')) as Record<string, unknown>));
     assert.deepEqual(
       stored.sort((a, b) => String(a.key).localeCompare(String(b.key))),
       [...files]
         .sort((a, b) => a.key.localeCompare(b.key))
-        .map((f) => ({ key: f.key, table: f.table, appId: f.appId, rows: f.rows, jobId: JOB, status: 'NEW', attempts: 0 })),
+        .map((f) => ({ key: f.key, table: f.table, appId: f.appId, rows: f.rows, jobId: JOB, status: 'NEW', attempts: 0, updatedAt: 0 })),
     );
   });
 
@@ -53,8 +57,8 @@ describe('trackRunFiles with ObjectStoreFileTracker', () => {
     const tracker = new ObjectStoreFileTracker(await tempStore(t));
     const detail = run([file('shop_web', 29, 10), file('blog_web', 28, 3)]);
     await trackRunFiles(tracker, detail);
-    assert.deepEqual(await trackRunFiles(tracker, detail), { recorded: 0, known: 2 });
-    assert.deepEqual(await trackRunFiles(tracker, structuredClone(detail)), { recorded: 0, known: 2 });
+    assert.deepEqual(await trackRunFiles(tracker, detail), { recorded: 0, known: 2, notTargeted: 0 });
+    assert.deepEqual(await trackRunFiles(tracker, structuredClone(detail)), { recorded: 0, known: 2, notTargeted: 0 });
     assert.equal(await tracker.countByStatus('NEW'), 2);
   });
 
@@ -63,7 +67,7 @@ describe('trackRunFiles with ObjectStoreFileTracker', () => {
     await trackRunFiles(tracker, run([file('shop_web', 29, 10)]));
     const next = 'job-00000000000000000012-00000000000000000020';
     const result = await trackRunFiles(tracker, run([file('shop_web', 29, 10), file('shop_web', 29, 4, 'events', next)], next));
-    assert.deepEqual(result, { recorded: 1, known: 1 });
+    assert.deepEqual(result, { recorded: 1, known: 1, notTargeted: 0 });
     assert.equal(await tracker.countByStatus('NEW'), 2);
   });
 
@@ -82,14 +86,32 @@ describe('trackRunFiles with ObjectStoreFileTracker', () => {
     const store = await tempStore(t);
     const detail = run([file('shop_web', 29, 10)]);
     await trackRunFiles(new ObjectStoreFileTracker(store), detail);
-    assert.deepEqual(await trackRunFiles(new ObjectStoreFileTracker(store), detail), { recorded: 0, known: 1 });
+    assert.deepEqual(await trackRunFiles(new ObjectStoreFileTracker(store), detail), { recorded: 0, known: 1, notTargeted: 0 });
   });
 
   it('a run without files records nothing', async (t) => {
     const tracker = new ObjectStoreFileTracker(await tempStore(t));
-    assert.deepEqual(await trackRunFiles(tracker, run([])), { recorded: 0, known: 0 });
+    assert.deepEqual(await trackRunFiles(tracker, run([])), { recorded: 0, known: 0, notTargeted: 0 });
   });
 });
+
+/** Ports for the trigger handler: the tracker under test, no load to start (nothing else is called). */
+function localPorts(files: ObjectStoreFileTracker, store: FsObjectStore): ModelRedshiftPorts {
+  const unused = () => {
+    throw new Error('not used by this test');
+  };
+  return {
+    files,
+    leases: new ObjectStoreLeases(store),
+    targets: new ObjectStorePipelineTargets(store),
+    launcher: { start: async () => undefined },
+    manifests: { write: unused },
+    statements: { start: unused, describe: unused, query: unused },
+    publisher: { publish: unused },
+    clock: { now: () => 0 },
+    settings: defaultLoadSettings,
+  };
+}
 
 function context(): Context {
   return {
@@ -124,8 +146,9 @@ function busEvent(detail: unknown): BusEvent<unknown> {
 
 describe('model-redshift on-processing-completed', () => {
   it('tracks the files of a delivered run, and a redelivery adds nothing', async (t) => {
-    const tracker = new ObjectStoreFileTracker(await tempStore(t));
-    useLocalPorts({ files: tracker, clock: { now: () => 0 } });
+    const store = await tempStore(t);
+    const tracker = new ObjectStoreFileTracker(store);
+    useLocalPorts(localPorts(tracker, store));
     const detail = { ...ProcessingCompleted.example, files: [file('shop_web', 29, 10), file('blog_web', 28, 3)] };
     await handler(busEvent(detail), context());
     await handler(busEvent(detail), context());
@@ -133,8 +156,9 @@ describe('model-redshift on-processing-completed', () => {
   });
 
   it('a malformed detail is a ContractViolation and records nothing', async (t) => {
-    const tracker = new ObjectStoreFileTracker(await tempStore(t));
-    useLocalPorts({ files: tracker, clock: { now: () => 0 } });
+    const store = await tempStore(t);
+    const tracker = new ObjectStoreFileTracker(store);
+    useLocalPorts(localPorts(tracker, store));
     const detail = { ...ProcessingCompleted.example, files: [{ ...file('shop_web', 29, 10), rows: -1 }] };
     await assert.rejects(handler(busEvent(detail), context()), ContractViolation);
     assert.equal(await tracker.countByStatus('NEW'), 0);
