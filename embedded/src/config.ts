@@ -32,6 +32,18 @@ export const EmbeddedConfig = z.object({
    * period), hours.
    */
   STREAM_RETENTION_HOURS: z.coerce.number().positive().default(168),
+  /**
+   * The console's sign-in settings, passed through to console-api (which validates them):
+   * ADMIN_PASSWORD sets the local admin's password (first start; later starts reset it to it);
+   * OIDC_* switch to an identity provider instead of local accounts.
+   */
+  ADMIN_PASSWORD: z.string().optional(),
+  OIDC_ISSUER: z.string().optional(),
+  OIDC_AUDIENCE: z.string().optional(),
+  OIDC_CLIENT_ID: z.string().optional(),
+  OIDC_ROLES_CLAIM: z.string().optional(),
+  OIDC_JWKS_URI: z.string().optional(),
+  OIDC_ROLE_MAP: z.string().optional(),
   /** Comma-separated proxies whose X-Forwarded-For is believed. */
   TRUSTED_PROXIES: z
     .string()

@@ -21,11 +21,20 @@ try {
   console.log(`Clickstream is running at ${runtime.url}
   console     ${runtime.url}/
   collect     ${runtime.url}/collect?appId=${runtime.demoAppId}
-  api         ${runtime.url}/api/apps/${runtime.demoAppId}/event-count
+  api         ${runtime.url}/api/openapi.json (sign in first: POST /api/auth/sign-in)
   data dir    ${runtime.dataDir}
   demo app    ${runtime.demoAppId}
   processing  every ${config.PROCESS_INTERVAL_SECONDS}s
-Press Ctrl+C to stop.`);
+  sign-in     ${runtime.authMode === 'oidc' ? `OIDC (${config.OIDC_ISSUER})` : 'local accounts'}`);
+  if (runtime.firstAdmin?.generatedPassword) {
+    // Shown this once: only a hash is stored. ADMIN_PASSWORD=… npm start sets a password of your choice.
+    console.log(`
+  First start: the console's admin account was created.
+    user      ${runtime.firstAdmin.username}
+    password  ${runtime.firstAdmin.generatedPassword}
+  Keep it now: it is stored hashed and will not be shown again (lost it? restart with ADMIN_PASSWORD=…).`);
+  }
+  console.log('Press Ctrl+C to stop.');
 
   let stopping = false;
   const stop = (signal: string) => {

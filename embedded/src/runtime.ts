@@ -32,6 +32,10 @@ export interface EmbeddedRuntime {
   url: string;
   dataDir: string;
   demoAppId: string;
+  /** The local admin created at this start (its generated password is shown once), if any. */
+  firstAdmin?: { username: string; generatedPassword?: string };
+  /** How the console's callers sign in: local accounts or OIDC. */
+  authMode: string;
   bus: LocalEventBus;
   scheduler: Scheduler;
   warehouse: DuckDbWarehouse;
@@ -91,7 +95,15 @@ export async function startEmbedded(config: EmbeddedConfig, log: Logger): Promis
   const url = `http://${host}:${address.port}`;
 
   const env: EmbeddedEnvironment = { dataDir, stream, objects, warehouse, publisher, clock, publicUrl: url };
-  const consoleApi = await startConsoleApi(env);
+  const consoleApi = await startConsoleApi(env, {
+    ADMIN_PASSWORD: config.ADMIN_PASSWORD,
+    OIDC_ISSUER: config.OIDC_ISSUER,
+    OIDC_AUDIENCE: config.OIDC_AUDIENCE,
+    OIDC_CLIENT_ID: config.OIDC_CLIENT_ID,
+    OIDC_ROLES_CLAIM: config.OIDC_ROLES_CLAIM,
+    OIDC_JWKS_URI: config.OIDC_JWKS_URI,
+    OIDC_ROLE_MAP: config.OIDC_ROLE_MAP,
+  });
   const services: LocalService[] = [
     await startIngest(env, { trustedProxies: config.TRUSTED_PROXIES, streamRetentionHours: config.STREAM_RETENTION_HOURS }),
     await startProcess(env),
@@ -144,6 +156,8 @@ export async function startEmbedded(config: EmbeddedConfig, log: Logger): Promis
     url,
     dataDir,
     demoAppId: consoleApi.demoAppId,
+    ...(consoleApi.firstAdmin ? { firstAdmin: consoleApi.firstAdmin } : {}),
+    authMode: consoleApi.authMode,
     bus,
     scheduler,
     warehouse,

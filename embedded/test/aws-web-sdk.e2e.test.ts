@@ -17,6 +17,7 @@ import { type Browser, type Page } from 'playwright-core';
 import { EmbeddedConfig } from '../src/config.js';
 import { closeServer, launchChromium } from './support/browser.js';
 import { startEmbedded, type EmbeddedRuntime } from '../src/runtime.js';
+import { signIn, TEST_ADMIN_PASSWORD } from './support/console-session.js';
 
 const SDK_VERSION = '0.12.6';
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -167,7 +168,7 @@ describe('AWS Clickstream web SDK (npm @aws/clickstream-web, unchanged) in headl
   before(async () => {
     // Fail loudly instead of skipping: this test is the proof that the SDK works, it must not vanish.
     dataDir = await mkdtemp(join(tmpdir(), 'clickstream-web-sdk-'));
-    runtime = await startEmbedded(EmbeddedConfig.parse({ PORT: '0', DATA_DIR: dataDir, PROCESS_INTERVAL_SECONDS: '3600' }), quiet);
+    runtime = await startEmbedded(EmbeddedConfig.parse({ PORT: '0', DATA_DIR: dataDir, PROCESS_INTERVAL_SECONDS: '3600', ADMIN_PASSWORD: TEST_ADMIN_PASSWORD }), quiet);
     pages = await startPageServer(await bundleSdkPage());
     browser = await launchChromium();
     page = await (await browser.newContext()).newPage();
@@ -356,7 +357,7 @@ describe('AWS Clickstream web SDK (npm @aws/clickstream-web, unchanged) in headl
     const acknowledged = new Set(sent().map((e) => e.event_id));
     await runtime.runJob('process.schedule-start-job');
 
-    const res = await fetch(`${runtime.url}/api/apps/${runtime.demoAppId}/event-count`);
+    const res = await (await signIn(runtime.url)).fetch(`/api/apps/${runtime.demoAppId}/event-count`);
     assert.equal(res.status, 200);
     assert.equal(((await res.json()) as { events: number }).events, acknowledged.size);
     const bad = await runtime.warehouse.query<{ reason_code: string; reason: string }>(

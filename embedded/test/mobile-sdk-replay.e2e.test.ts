@@ -22,6 +22,7 @@ import { gzipSync } from 'node:zlib';
 import { DurableLog } from '@clickstream/runtime';
 import { EmbeddedConfig } from '../src/config.js';
 import { startEmbedded, type EmbeddedRuntime } from '../src/runtime.js';
+import { signIn, TEST_ADMIN_PASSWORD } from './support/console-session.js';
 
 const quiet = { info: () => undefined, error: (m: string, e?: unknown) => console.error(m, e) };
 const HOUR = 3600_000;
@@ -148,7 +149,7 @@ describe('AWS Clickstream Android and Swift SDK uploads, replayed byte for byte'
 
   before(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'clickstream-mobile-sdk-'));
-    runtime = await startEmbedded(EmbeddedConfig.parse({ PORT: '0', DATA_DIR: dataDir, PROCESS_INTERVAL_SECONDS: '3600' }), quiet);
+    runtime = await startEmbedded(EmbeddedConfig.parse({ PORT: '0', DATA_DIR: dataDir, PROCESS_INTERVAL_SECONDS: '3600', ADMIN_PASSWORD: TEST_ADMIN_PASSWORD }), quiet);
   });
   after(async () => {
     await runtime.close();
@@ -259,7 +260,7 @@ describe('AWS Clickstream Android and Swift SDK uploads, replayed byte for byte'
 
   it('counts every accepted event once processed, with no bad rows and the device fields kept', async () => {
     await runtime.runJob('process.schedule-start-job');
-    const res = await fetch(`${runtime.url}/api/apps/${runtime.demoAppId}/event-count`);
+    const res = await (await signIn(runtime.url)).fetch(`/api/apps/${runtime.demoAppId}/event-count`);
     assert.equal(res.status, 200);
     assert.equal(((await res.json()) as { events: number }).events, accepted.length);
     const bad = await runtime.warehouse.query('SELECT reason_code, reason, raw FROM bad_rows');

@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { allContracts } from '@clickstream/contracts';
 import { EmbeddedConfig } from '../src/config.js';
 import { startEmbedded, type EmbeddedRuntime } from '../src/runtime.js';
+import { signIn, TEST_ADMIN_PASSWORD } from './support/console-session.js';
 
 const quiet = { info: () => undefined, error: (m: string, e?: unknown) => console.error(m, e) };
 
@@ -21,15 +22,19 @@ async function fingerprint(runtime: EmbeddedRuntime): Promise<Record<string, str
     );
     out[table] = createHash('sha256').update(JSON.stringify(rows)).digest('hex');
   }
-  // State kept by consumers: ingest's app copies, Redshift file tracking, checkpoints. The console's
-  // pipeline-health file is left out on purpose: it records when each kind of event was LAST seen,
-  // and a replay makes model-athena re-announce its (unchanged) partitions with a new time.
+  // State kept by consumers: ingest's app copies, Redshift file tracking, checkpoints.
   const objectsRoot = join(runtime.dataDir, 'objects');
   for (const entry of (await readdir(objectsRoot, { recursive: true, withFileTypes: true })).filter((e) => e.isFile())) {
     const path = join(entry.parentPath, entry.name);
-    if (relative(objectsRoot, path) === 'console/pipeline-health.json') continue;
     out[relative(objectsRoot, path)] = createHash('sha256').update(await readFile(path)).digest('hex');
   }
+  // The console's per-app pipeline health (runs, counts, queryable marks, loads). Left out: the
+  // latest event of each kind (a replay makes model-athena re-announce its unchanged partitions
+  // with a new time) and the freshness age, which grows with the clock.
+  const api = await signIn(runtime.url);
+  const health = (await (await api.fetch('/api/pipeline/health')).json()) as { apps: { freshness: { seconds: unknown } }[] };
+  for (const app of health.apps) app.freshness.seconds = null;
+  out['console-api:/api/pipeline/health apps'] = JSON.stringify(health.apps);
   return out;
 }
 
@@ -38,7 +43,7 @@ describe('replaying the bus (as an EventBridge archive replay would) changes not
   let runtime: EmbeddedRuntime;
   before(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'clickstream-replay-'));
-    runtime = await startEmbedded(EmbeddedConfig.parse({ PORT: '0', DATA_DIR: dataDir, PROCESS_INTERVAL_SECONDS: '3600' }), quiet);
+    runtime = await startEmbedded(EmbeddedConfig.parse({ PORT: '0', DATA_DIR: dataDir, PROCESS_INTERVAL_SECONDS: '3600', ADMIN_PASSWORD: TEST_ADMIN_PASSWORD }), quiet);
     const now = Date.now();
     for (let batch = 0; batch < 3; batch++) {
       const events = [0, 1, 2].map((i) => ({

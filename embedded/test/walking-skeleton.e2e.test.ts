@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { EmbeddedConfig } from '../src/config.js';
 import { startEmbedded, type EmbeddedRuntime } from '../src/runtime.js';
+import { signIn, TEST_ADMIN_PASSWORD, type ConsoleSession } from './support/console-session.js';
 
 const quiet = { info: () => undefined, error: (m: string, e?: unknown) => console.error(m, e) };
 
@@ -27,17 +28,19 @@ function event(appId: string, overrides: Record<string, unknown> = {}) {
 
 async function start(dataDir: string): Promise<EmbeddedRuntime> {
   // The scheduler never fires on its own here: the test runs the processing job when it wants to.
-  const config = EmbeddedConfig.parse({ PORT: '0', DATA_DIR: dataDir, PROCESS_INTERVAL_SECONDS: '3600' });
+  const config = EmbeddedConfig.parse({ PORT: '0', DATA_DIR: dataDir, PROCESS_INTERVAL_SECONDS: '3600', ADMIN_PASSWORD: TEST_ADMIN_PASSWORD });
   return startEmbedded(config, quiet);
 }
 
 describe('walking skeleton: collect → durable log → Parquet → partitions → API count', () => {
   let dataDir: string;
   let runtime: EmbeddedRuntime;
+  let api: ConsoleSession;
 
   before(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'clickstream-e2e-'));
     runtime = await start(dataDir);
+    api = await signIn(runtime.url);
   });
   after(async () => {
     await runtime.close();
@@ -45,7 +48,7 @@ describe('walking skeleton: collect → durable log → Parquet → partitions �
   });
 
   const count = async () => {
-    const res = await fetch(`${runtime.url}/api/apps/${runtime.demoAppId}/event-count`);
+    const res = await api.fetch(`/api/apps/${runtime.demoAppId}/event-count`);
     assert.equal(res.status, 200);
     return ((await res.json()) as { events: number }).events;
   };
@@ -103,7 +106,7 @@ describe('walking skeleton: collect → durable log → Parquet → partitions �
       { table_name: 'sessions', app_id: runtime.demoAppId },
       { table_name: 'users', app_id: runtime.demoAppId },
     ]);
-    const health = (await (await fetch(`${runtime.url}/api/pipeline/health`)).json()) as { latest: Record<string, unknown> };
+    const health = (await (await api.fetch('/api/pipeline/health')).json()) as { latest: Record<string, unknown> };
     assert.ok(health.latest['ProcessingCompleted.v1']);
     assert.ok(health.latest['AthenaPartitionsAdded.v1']);
   });
@@ -140,6 +143,8 @@ describe('walking skeleton: collect → durable log → Parquet → partitions �
     await collect(JSON.stringify([event(runtime.demoAppId)]));
     await runtime.close();
     runtime = await start(dataDir);
+    // A new port: sign in again (sessions survive restarts; the session store is on disk).
+    api = await signIn(runtime.url);
     await runtime.runJob('process.schedule-start-job');
     await runtime.runJob('process.schedule-start-job');
     assert.equal(await count(), before + 1);

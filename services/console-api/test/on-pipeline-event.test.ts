@@ -9,32 +9,16 @@ import {
   type BusEvent,
   type EventContract,
 } from '@clickstream/contracts';
-import { ContractViolation, type EventPublisher } from '@clickstream/lambda-kit';
-import { FsObjectStore } from '@clickstream/runtime';
+import { ContractViolation } from '@clickstream/lambda-kit';
 import type { Context } from 'aws-lambda';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { ObjectStoreHealth } from '../src/adapters/local/object-store-health.js';
 import { handler } from '../src/handlers/on-pipeline-event.js';
-import type { Analytics } from '../src/ports/analytics.js';
-import type { AppStore } from '../src/ports/app-store.js';
-import { useLocalPorts } from '../src/wiring.js';
+import type { PipelineHealthStore } from '../src/ports/pipeline-health.js';
+import { harness } from './support/harness.js';
 
-const unusedApps: AppStore = {
-  list: async () => [],
-  get: async () => undefined,
-  create: async () => false,
-};
-const unusedAnalytics: Analytics = { eventCount: async () => 0 };
-const unusedPublisher: EventPublisher = { publish: async () => undefined };
-
-async function wire(t: TestContext): Promise<ObjectStoreHealth> {
-  const dir = await mkdtemp(join(tmpdir(), 'console-health-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
-  const health = new ObjectStoreHealth(new FsObjectStore(dir));
-  useLocalPorts({ apps: unusedApps, analytics: unusedAnalytics, health, publisher: unusedPublisher, clock: { now: () => 0 } });
-  return health;
+async function wire(t: TestContext): Promise<PipelineHealthStore> {
+  const h = harness();
+  t.after(() => h.close());
+  return h.ports.health;
 }
 
 function context(): Context {

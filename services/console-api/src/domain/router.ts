@@ -4,8 +4,8 @@ import type * as z from 'zod';
 export type Params = Record<string, string>;
 
 /**
- * What a route needs from the caller. Roles (issue 8) map to sets of permissions; `public` needs no
- * sign-in, `authenticated` any signed-in user.
+ * What a route needs from the caller. Roles map to sets of these (domain/roles.ts); `public` needs
+ * no sign-in, `authenticated` any signed-in user.
  */
 export type Permission =
   | 'public'
@@ -14,6 +14,7 @@ export type Permission =
   | 'apps:write'
   | 'pipeline:read'
   | 'pipeline:write'
+  | 'health:read'
   | 'analytics:read'
   | 'analytics:write'
   | 'metadata:write'
@@ -21,9 +22,15 @@ export type Permission =
 
 /** The signed-in caller, as the auth layer resolved it. */
 export interface Principal {
+  /** Local user name, or the token's `sub`. */
   subject: string;
+  /** What the console shows and what change histories record (`changedBy`). */
   name?: string;
   roles: string[];
+  /** How the caller proved who they are. */
+  via: 'session' | 'bearer';
+  /** A local session: its id (to sign out) and the token state-changing requests must echo. */
+  session?: { id: string; csrfToken: string; expiresAt: string };
 }
 
 /** One request as a route sees it: path parameters plus query and body already parsed by the route's schemas. */
@@ -32,12 +39,16 @@ export interface RouteRequest<Q = unknown, B = unknown> {
   query: Q;
   body: B;
   principal?: Principal;
+  /** The request came over HTTPS (cookies then get `Secure`). */
+  secure: boolean;
 }
 
 export interface RouteResult {
   status: number;
   body: unknown;
   headers?: Record<string, string>;
+  /** `Set-Cookie` values. */
+  cookies?: string[];
 }
 
 export interface Route<Ctx, Q = unknown, B = unknown> {
@@ -51,6 +62,12 @@ export interface Route<Ctx, Q = unknown, B = unknown> {
   query?: z.ZodType<Q>;
   /** zod schema of the JSON body. */
   body?: z.ZodType<B>;
+  /** zod schema of the success body, for the OpenAPI document only (never enforced). */
+  response?: z.ZodType;
+  /** Status of a success (OpenAPI only); 200 when absent. */
+  successStatus?: number;
+  /** OpenAPI tag; derived from the path when absent. */
+  tag?: string;
   run: (request: RouteRequest<Q, B>, ctx: Ctx) => Promise<RouteResult>;
 }
 

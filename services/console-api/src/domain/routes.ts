@@ -1,54 +1,60 @@
-import { AppId } from '@clickstream/contracts';
-import { badRequest, notFound } from '@clickstream/lambda-kit';
-import type { ConsoleApiPorts } from '../ports/index.js';
-import type { Route } from './router.js';
+import * as z from 'zod';
+import { analyticsRoutes } from './analytics/routes.js';
+import { authRoutes } from './auth-routes.js';
+import { defineRoute, type ConsoleRoute } from './console-route.js';
+import { controlPlaneRoutes } from './control-plane-routes.js';
+import { appIdParam, requireApp } from './control-plane.js';
+import { healthRoutes } from './health-routes.js';
+import { metadataRoutes } from './metadata-routes.js';
+import { openApiDocument } from './openapi.js';
+import { pipelineRoutes } from './pipeline-routes.js';
+import { userRoutes } from './user-routes.js';
 
-function appIdParam(value: string | undefined): string {
-  const parsed = AppId.safeParse(value);
-  if (!parsed.success) throw badRequest('INVALID_APP_ID', parsed.error.issues[0]?.message ?? 'invalid app id');
-  return parsed.data;
-}
+export type { ConsoleRoute } from './console-route.js';
 
-/** The console API's routes. Auth and roles arrive with issue 8. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each route carries its own query/body types
-export type ConsoleRoute = Route<ConsoleApiPorts, any, any>;
+const API_VERSION = '1.0.0';
 
-export const routes: ConsoleRoute[] = [
-  { method: 'GET', path: '/api/health', summary: 'Liveness of the console API', permission: 'public', run: async () => ({ status: 200, body: { ok: true } }) },
-  {
+const coreRoutes: ConsoleRoute[] = [
+  defineRoute({
     method: 'GET',
-    path: '/api/apps',
-    summary: 'List apps',
-    permission: 'apps:read',
-    run: async (_, { apps }) => ({ status: 200, body: { apps: await apps.list() } }),
-  },
-  {
+    path: '/api/health',
+    summary: 'Liveness of the console API',
+    permission: 'public',
+    response: z.object({ ok: z.boolean() }),
+    run: async () => ({ status: 200, body: { ok: true } }),
+  }),
+  defineRoute({
     method: 'GET',
-    path: '/api/apps/:appId',
-    summary: 'One app',
-    permission: 'apps:read',
-    run: async ({ params }, { apps }) => {
-      const app = await apps.get(appIdParam(params.appId));
-      if (!app) throw notFound(`No app ${params.appId}.`);
-      return { status: 200, body: app };
-    },
-  },
-  {
+    path: '/api/openapi.json',
+    summary: 'This OpenAPI 3.1 document',
+    permission: 'public',
+    run: async () => ({ status: 200, body: openApiDocument(routes, API_VERSION) }),
+  }),
+  defineRoute({
     method: 'GET',
     path: '/api/apps/:appId/event-count',
     summary: 'Events the app has in the warehouse (deduplicated)',
     permission: 'analytics:read',
-    run: async ({ params }, { apps, analytics }) => {
+    response: z.object({ appId: z.string(), events: z.number() }),
+    run: async ({ params }, ports) => {
       const appId = appIdParam(params.appId);
-      if (!(await apps.get(appId))) throw notFound(`No app ${appId}.`);
-      return { status: 200, body: { appId, events: await analytics.eventCount(appId) } };
+      await requireApp(ports, appId);
+      return { status: 200, body: { appId, events: await ports.analytics.eventCount(appId) } };
     },
-  },
-  {
-    method: 'GET',
-    path: '/api/pipeline/health',
-    summary: 'Latest pipeline event of each kind',
-    permission: 'pipeline:read',
-    run: async (_, { health }) => ({ status: 200, body: { latest: await health.latest() } }),
-  },
+  }),
+];
+
+/**
+ * Every route of the console API; the access test (test/route-access.test.ts, one decision per
+ * route) and the OpenAPI document are generated from this list.
+ */
+export const routes: ConsoleRoute[] = [
+  ...coreRoutes,
+  ...authRoutes,
+  ...userRoutes,
+  ...controlPlaneRoutes,
+  ...pipelineRoutes,
+  ...healthRoutes,
+  ...metadataRoutes,
+  ...analyticsRoutes,
 ];

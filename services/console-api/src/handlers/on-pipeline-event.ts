@@ -1,9 +1,12 @@
 // Processing, partition and load events → the pipeline health the console shows.
 import { eventHandler } from '@clickstream/lambda-kit';
-import { pipelineContracts, summarisePipelineEvent } from '../domain/pipeline-health.js';
+import { invalidatesAnalytics, pipelineContracts, recordPipelineEvent } from '../domain/pipeline-health.js';
 import { logger, ports } from '../wiring.js';
 
 export const handler = eventHandler(logger, pipelineContracts, async (delivery) => {
-  const { at, summary } = summarisePipelineEvent(delivery);
-  await ports().health.record(delivery.detailType, at, summary);
+  const { health, analytics } = ports();
+  await recordPipelineEvent(health, delivery);
+  // In embedded mode this is the process that serves queries; Lambda containers of http-api keep
+  // their own caches (the analytics engine bounds their age).
+  if (invalidatesAnalytics(delivery)) analytics.invalidate();
 });

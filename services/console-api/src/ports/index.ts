@@ -1,12 +1,34 @@
 import type { Clock, EventPublisher } from '@clickstream/lambda-kit';
-import type { Analytics } from './analytics.js';
-import type { AppStore } from './app-store.js';
+import type { Role } from '../domain/roles.js';
+import type { AccountStore } from './accounts.js';
+import type { AnalyticsQueries, SavedExplorations } from './analytics.js';
+import type { AppStore, MetadataStore, PipelineConfigStore, ProjectStore } from './control-plane.js';
 import type { PipelineHealthStore } from './pipeline-health.js';
+import type { TokenVerifier } from './token-verifier.js';
+
+/** How callers prove who they are: local accounts (embedded), OIDC tokens, or nothing set up yet. */
+export type AuthSetup =
+  | { mode: 'local'; accounts: AccountStore }
+  | {
+      mode: 'oidc';
+      verifier: TokenVerifier;
+      /** Public facts the console needs to start a sign-in with the provider. */
+      issuer: string;
+      clientId?: string;
+      /** Provider group names that mean a role (`clickstream-admins` → Admin); role names themselves always count. */
+      roleMap?: Readonly<Record<string, Role>>;
+    }
+  | { mode: 'unconfigured'; reason: string };
 
 export interface ConsoleApiPorts {
+  projects: ProjectStore;
   apps: AppStore;
-  analytics: Analytics;
+  pipelines: PipelineConfigStore;
+  metadata: MetadataStore;
+  analytics: AnalyticsQueries;
+  savedExplorations: SavedExplorations;
   health: PipelineHealthStore;
   publisher: EventPublisher;
   clock: Clock;
+  auth: AuthSetup;
 }

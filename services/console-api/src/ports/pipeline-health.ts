@@ -1,5 +1,57 @@
-/** The latest pipeline event of each kind, as on-pipeline-event saw them. */
+/** The latest event of each kind: `{ 'ProcessingCompleted.v1': { at, summary } }`. */
+export type LatestByKind = Record<string, { at: string; summary: Record<string, unknown> }>;
+
+/** What one processing run did for one app. */
+export interface AppRunCounts {
+  events: number;
+  badRows: number;
+}
+
+/** A processing run as ProcessingCompleted.v1 reported it. */
+export interface CompletedRun {
+  jobId: string;
+  startedAt: string;
+  completedAt: string;
+  apps: Record<string, AppRunCounts>;
+}
+
+/** A Redshift load outcome, with the apps whose files it carried. */
+export interface LoadOutcome {
+  loadId: string;
+  table: string;
+  status: 'completed' | 'failed';
+  at: string;
+  appIds: string[];
+  attempt?: number;
+  error?: { code: string; message: string };
+}
+
+/** What the store knows about one app's pipeline, for the health view to judge. */
+export interface AppHealthRecords {
+  /** Runs that carried the app's data and completed at or after `since`, one per job. */
+  runs: (AppRunCounts & { jobId: string; startedAt: string; completedAt: string })[];
+  /** The newest run carrying the app's data, however old. */
+  lastRun?: { jobId: string; startedAt: string; completedAt: string };
+  /**
+   * The newest run carrying the app's data whose partitions are queryable: everything the app sent
+   * before `startedAt` can be queried.
+   */
+  queryable?: { jobId: string; startedAt: string; queryableAt: string };
+  /** Loads whose latest outcome is a failure. */
+  failedLoads: { loadId: string; table: string; attempt: number; error: { code: string; message: string }; failedAt: string }[];
+}
+
+/**
+ * Pipeline progress as on-pipeline-event saw it. Every write is keyed by what it describes (job,
+ * load, kind) and keeps the newer of two versions, so replays and late deliveries change nothing.
+ */
 export interface PipelineHealthStore {
+  /** Keeps the latest event of a kind (newer `at` wins). */
   record(kind: string, at: string, summary: Record<string, unknown>): Promise<void>;
-  latest(): Promise<Record<string, { at: string; summary: Record<string, unknown> }>>;
+  recordRun(run: CompletedRun): Promise<void>;
+  /** The partitions of a job became queryable (AthenaPartitionsAdded); may arrive before the run itself. */
+  recordQueryable(jobId: string, queryableAt: string): Promise<void>;
+  recordLoad(load: LoadOutcome): Promise<void>;
+  latest(): Promise<LatestByKind>;
+  appRecords(appId: string, since: string): Promise<AppHealthRecords>;
 }

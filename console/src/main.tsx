@@ -1,0 +1,7 @@
+/** @jsxRuntime automatic */
+import './styles.css';
+import { createRoot } from 'react-dom/client';
+import { App } from './app.js';
+
+const root = document.getElementById('root');
+if (root) createRoot(root).render(<App />);

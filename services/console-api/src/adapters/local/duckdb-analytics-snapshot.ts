@@ -1,0 +1,223 @@
+import { DuckDbType, EventsTable, SessionsTable, UsersTable, type TableSpec } from '@clickstream/contracts';
+import { SerialQueue, sqlString, type DuckDbWarehouse } from '@clickstream/runtime';
+import { createHash } from 'node:crypto';
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { RelationName } from '../../domain/analytics/sql.js';
+
+/**
+ * Local copies of model-athena's analysis views, kept in sync with the Parquet files, so the
+ * console's queries scan plain DuckDB tables instead of re-running the views' window functions
+ * (dedupe by event id over all events, session and user merges) for every statement: on 10M
+ * events that is seconds per statement against tens of milliseconds.
+ *
+ * Exactness: the copies equal the views. A new file of `events` can only change the rows of the
+ * event ids it holds; the winner per (app_id, event_id) stays the first delivery by
+ * (ingest_timestamp, request_id), as 001_events_deduped.sql defines it. New `sessions` / `users`
+ * files change only their keys, whose merged rows are read from the views again. A file that
+ * disappears or changes, or a view whose SQL changes, rebuilds everything from the views.
+ */
+export class DuckDbAnalyticsSnapshot {
+  private readonly queue = new SerialQueue();
+  private ready = false;
+  private dirty = true;
+  private lastCheck = 0;
+
+  constructor(
+    private readonly warehouse: DuckDbWarehouse,
+    private readonly options: { schema?: string; recheckMs?: number; now?: () => number } = {},
+  ) {}
+
+  private get schema(): string {
+    return this.options.schema ?? 'console_analytics';
+  }
+
+  /** The relation to query: the copy once it exists, the view before (or if it cannot be made). */
+  relation(name: RelationName): string {
+    return this.ready && name !== 'bad_rows' ? `${this.schema}.${name}` : name;
+  }
+
+  /** New data may have arrived: look at the files before the next query. */
+  markDirty(): void {
+    this.dirty = true;
+  }
+
+  /**
+   * Brings the copies up to date if the files changed; returns whether they did. Checks at most
+   * every `recheckMs` unless marked dirty. Serialised: concurrent callers wait for one refresh.
+   */
+  refresh(): Promise<boolean> {
+    const now = (this.options.now ?? Date.now)();
+    if (!this.dirty && this.ready && now - this.lastCheck < (this.options.recheckMs ?? 2_000)) return Promise.resolve(false);
+    return this.queue.run(async () => {
+      this.dirty = false;
+      this.lastCheck = now;
+      try {
+        return await this.sync();
+      } catch (error) {
+        // Views not there yet (fresh data dir before model-athena started): query the relations themselves meanwhile.
+        if (error instanceof ViewsMissing) {
+          this.ready = false;
+          this.dirty = true;
+          return false;
+        }
+        throw error;
+      }
+    });
+  }
+
+  private async sync(): Promise<boolean> {
+    const s = this.schema;
+    const files = await this.listFiles();
+    const definitions = await this.viewDefinitions();
+    await this.warehouse.run(`CREATE SCHEMA IF NOT EXISTS ${s}`);
+    await this.warehouse.run(`CREATE TABLE IF NOT EXISTS ${s}.files (table_name VARCHAR, path VARCHAR, size BIGINT, PRIMARY KEY (table_name, path))`);
+    await this.warehouse.run(`CREATE TABLE IF NOT EXISTS ${s}.state (key VARCHAR PRIMARY KEY, value VARCHAR)`);
+    const known = await this.warehouse.query<{ table_name: string; path: string; size: number | string }>(`SELECT table_name, path, size FROM ${s}.files`);
+    const [stored] = await this.warehouse.query<{ value: string }>(`SELECT value FROM ${s}.state WHERE key = 'definitions'`);
+    const knownByPath = new Map(known.map((k) => [k.path, Number(k.size)]));
+    const current = new Map(files.map((f) => [f.path, f]));
+    const replaced = known.some((k) => current.get(k.path)?.size !== Number(k.size));
+    const added = files.filter((f) => !knownByPath.has(f.path));
+    if (!this.ready || replaced || stored?.value !== definitions) {
+      const tablesExist = await this.copiesExist();
+      if (!tablesExist || replaced || stored?.value !== definitions) {
+        await this.rebuild(files, definitions);
+        this.ready = true;
+        return true;
+      }
+      this.ready = true;
+    }
+    if (added.length === 0) return false;
+    await this.apply(added);
+    return true;
+  }
+
+  private async copiesExist(): Promise<boolean> {
+    const rows = await this.warehouse.query<{ n: number | string }>(
+      `SELECT count(*) AS n FROM duckdb_tables() WHERE schema_name = $1 AND table_name IN ('events_deduped', 'sessions_merged', 'users_merged')`,
+      [this.schema],
+    );
+    return Number(rows[0]?.n ?? 0) === 3;
+  }
+
+  /** Everything again from the views, in one transaction; the copies are sorted for range scans. */
+  private async rebuild(files: DataFile[], definitions: string): Promise<void> {
+    const s = this.schema;
+    await this.transaction(async (run) => {
+      await run(`CREATE OR REPLACE TABLE ${s}.events_deduped AS SELECT * FROM events_deduped ORDER BY app_id, event_timestamp`);
+      await run(`CREATE OR REPLACE TABLE ${s}.sessions_merged AS SELECT * FROM sessions_merged ORDER BY app_id, session_start`);
+      await run(`CREATE OR REPLACE TABLE ${s}.users_merged AS SELECT * FROM users_merged ORDER BY app_id, first_touch_timestamp`);
+      await run(`DELETE FROM ${s}.files`);
+      await this.track(run, files);
+      await run(`INSERT OR REPLACE INTO ${s}.state VALUES ('definitions', ${sqlString(definitions)})`);
+    });
+  }
+
+  /** Only what the new files change, in one transaction. */
+  private async apply(added: DataFile[]): Promise<void> {
+    const s = this.schema;
+    const of = (table: string) => added.filter((f) => f.table === table);
+    await this.transaction(async (run) => {
+      const events = of('events');
+      if (events.length > 0) {
+        await run(`CREATE OR REPLACE TEMP TABLE incoming AS ${readFiles(EventsTable, events)}`);
+        // Best new delivery per event; kept only where it beats the copy's current winner.
+        await run(`CREATE OR REPLACE TEMP TABLE best AS SELECT * EXCLUDE (rank) FROM (
+            SELECT *, row_number() OVER (PARTITION BY app_id, event_id ORDER BY ingest_timestamp, request_id) AS rank FROM incoming) WHERE rank = 1`);
+        await run(`DELETE FROM best USING ${s}.events_deduped c
+          WHERE c.app_id = best.app_id AND c.event_id = best.event_id
+            AND (c.ingest_timestamp < best.ingest_timestamp OR (c.ingest_timestamp = best.ingest_timestamp AND c.request_id <= best.request_id))`);
+        await run(`DELETE FROM ${s}.events_deduped c USING best WHERE c.app_id = best.app_id AND c.event_id = best.event_id`);
+        await run(`INSERT INTO ${s}.events_deduped BY NAME SELECT * FROM best`);
+        await run('DROP TABLE best');
+        await run('DROP TABLE incoming');
+      }
+      for (const [table, view, spec, key] of [
+        ['sessions', 'sessions_merged', SessionsTable, 'session_id'],
+        ['users', 'users_merged', UsersTable, 'user_pseudo_id'],
+      ] as const) {
+        const files = of(table);
+        if (files.length === 0) continue;
+        await run(`CREATE OR REPLACE TEMP TABLE changed AS SELECT DISTINCT app_id, ${key} FROM (${readFiles(spec, files)})`);
+        await run(`DELETE FROM ${s}.${view} c USING changed k WHERE c.app_id = k.app_id AND c.${key} = k.${key}`);
+        await run(`INSERT INTO ${s}.${view} BY NAME SELECT v.* FROM ${view} v SEMI JOIN changed k ON v.app_id = k.app_id AND v.${key} = k.${key}`);
+        await run('DROP TABLE changed');
+      }
+      await this.track(run, added);
+    });
+  }
+
+  private async track(run: (sql: string) => Promise<void>, files: DataFile[]): Promise<void> {
+    for (let i = 0; i < files.length; i += 500) {
+      const values = files
+        .slice(i, i + 500)
+        .map((f) => `(${sqlString(f.table)}, ${sqlString(f.path)}, ${f.size})`)
+        .join(', ');
+      await run(`INSERT OR REPLACE INTO ${this.schema}.files VALUES ${values}`);
+    }
+  }
+
+  private async transaction(fn: (run: (sql: string) => Promise<void>) => Promise<void>): Promise<void> {
+    await this.warehouse.withConnection(async (c) => {
+      await c.run('BEGIN TRANSACTION');
+      try {
+        await fn(async (sql) => {
+          await c.run(sql);
+        });
+        await c.run('COMMIT');
+      } catch (error) {
+        await c.run('ROLLBACK');
+        throw error;
+      }
+    });
+  }
+
+  private async viewDefinitions(): Promise<string> {
+    const rows = await this.warehouse.query<{ view_name: string; sql: string }>(
+      `SELECT view_name, sql FROM duckdb_views() WHERE view_name IN ('events_deduped', 'sessions_merged', 'users_merged') AND NOT internal ORDER BY view_name`,
+    );
+    if (rows.length < 3) throw new ViewsMissing();
+    return createHash('sha256').update(rows.map((r) => `${r.view_name}\n${r.sql}`).join('\n')).digest('hex');
+  }
+
+  private async listFiles(): Promise<DataFile[]> {
+    const out: DataFile[] = [];
+    for (const table of ['events', 'sessions', 'users']) {
+      const dir = join(this.warehouse.root, table);
+      let names: string[];
+      try {
+        names = await readdir(dir, { recursive: true });
+      } catch {
+        continue;
+      }
+      for (const name of names.filter((n) => n.endsWith('.parquet')).sort()) {
+        const path = join(dir, name);
+        const info = await stat(path).catch(() => undefined);
+        if (info) out.push({ table, path, size: info.size });
+      }
+    }
+    return out;
+  }
+}
+
+class ViewsMissing extends Error {
+  constructor() {
+    super('the analysis views do not exist yet');
+  }
+}
+
+interface DataFile {
+  table: string;
+  path: string;
+  size: number;
+}
+
+/** The files' rows typed exactly as model-athena's table views type them (contract columns, hive keys). */
+function readFiles(spec: TableSpec, files: DataFile[]): string {
+  const columns = [...spec.columns, ...spec.partitionKeys];
+  const select = columns.map((c) => `CAST("${c.name}" AS ${DuckDbType[c.type]}) AS "${c.name}"`).join(', ');
+  const list = files.map((f) => sqlString(f.path)).join(', ');
+  return `SELECT ${select} FROM read_parquet([${list}], hive_partitioning = true, union_by_name = true,
+    hive_types = {'app_id': VARCHAR, 'year': INTEGER, 'month': INTEGER, 'day': INTEGER})`;
+}
