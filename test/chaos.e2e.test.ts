@@ -17,7 +17,7 @@ describe('chaos harness (small)', () => {
       processIntervalSec: 1,
     });
     assert.equal(result.kills, 2);
-    assert.ok(result.acked > 500, `only ${result.acked} events acknowledged`);
+    assert.ok(result.acked > 100, `only ${result.acked} events acknowledged`);
     assert.ok(result.badRowsExpected > 0, 'the run sent some invalid events');
     assert.deepEqual(
       { lost: result.lost, duplicated: result.duplicated, badRowsMissing: result.badRowsMissing, lostSample: result.lostSample },

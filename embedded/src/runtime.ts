@@ -11,6 +11,7 @@ import {
   DuckDbWarehouse,
   DurableLog,
   FsObjectStore,
+  DurableBusJournal,
   LocalEventBus,
   readServiceManifest,
   Scheduler,
@@ -78,8 +79,11 @@ export async function startEmbedded(config: EmbeddedConfig, log: Logger): Promis
   const stream = await DurableLog.open(resolve(dataDir, 'stream'));
   const objects = new FsObjectStore(resolve(dataDir, 'objects'));
   const warehouse = await DuckDbWarehouse.open(resolve(dataDir, 'warehouse.duckdb'), resolve(dataDir, 'warehouse'));
+  // The bus journals every accepted event until its deliveries end, so a crash loses none.
+  const busLog = await DurableLog.open(resolve(dataDir, 'bus'));
   const bus = new LocalEventBus({
     clock,
+    journal: await DurableBusJournal.open(busLog, objects),
     onDeadLetter: (rule, event, error) => log.error(`bus delivery to ${rule} failed for good (${event['detail-type']} ${event.id})`, error),
   });
   const publisher = createLocalPublisher(bus);
@@ -147,6 +151,8 @@ export async function startEmbedded(config: EmbeddedConfig, log: Logger): Promis
     }),
   );
 
+  const redelivered = await bus.recover();
+  if (redelivered > 0) log.info(`event bus: delivering ${redelivered} event(s) left undelivered by the last run`);
   for (const service of services) await service.start?.();
   await bus.drain();
   scheduler.start();
@@ -179,7 +185,13 @@ export async function startEmbedded(config: EmbeddedConfig, log: Logger): Promis
       });
       await scheduler.stop();
       await bus.drain();
-      for (const service of [...services].reverse()) await service.stop?.();
+      // Upstream first: what a service publishes while stopping (a processing run finishing, say)
+      // still reaches the services after it, which are running until their own turn.
+      for (const service of services) {
+        await service.stop?.();
+        await bus.drain();
+      }
+      await busLog.close();
       await stream.close();
       warehouse.close();
     },

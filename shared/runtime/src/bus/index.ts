@@ -17,4 +17,5 @@ export {
   type SubscribeOptions,
 } from './local-event-bus.js';
 export { bindServiceRules } from './service-rules.js';
+export { DurableBusJournal, type BusJournal } from './bus-journal.js';
 export { createLocalPublisher } from './local-publisher.js';

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { BusEvent } from '@clickstream/contracts';
 import { systemClock, type Clock } from '@clickstream/lambda-kit';
 import { compilePattern, type EventPattern } from './event-pattern.js';
+import type { BusJournal } from './bus-journal.js';
 import { isPlainObject } from './json.js';
 
 /** A rule target: on AWS a Lambda invocation, here a function call. */
@@ -26,6 +27,12 @@ export interface LocalEventBusOptions {
   onDeadLetter?: (rule: string, event: BusEvent<unknown>, error: unknown) => void;
   /** Called for every failed attempt, retried or not; the default is silent (onDeadLetter reports the outcome). */
   onError?: (rule: string, event: BusEvent<unknown>, error: unknown, attempt: number) => void;
+  /**
+   * Keeps accepted events until all their deliveries have ended, so a crash loses none: publish
+   * resolves once they are journaled, and `recover()` delivers what an earlier process left undone.
+   * Without one, accepted events live in memory only.
+   */
+  journal?: BusJournal;
 }
 
 export interface SubscribeOptions {
@@ -58,8 +65,10 @@ export class LocalEventBus {
   private readonly clock: Clock;
   private readonly onDeadLetter: NonNullable<LocalEventBusOptions['onDeadLetter']>;
   private readonly onError: NonNullable<LocalEventBusOptions['onError']>;
+  private readonly journal: BusJournal | undefined;
 
   constructor(options: LocalEventBusOptions = {}) {
+    this.journal = options.journal;
     this.maxRetries = nonNegativeInteger(options.maxRetries ?? 3, 'maxRetries');
     this.retryDelayMs = Math.max(0, options.retryDelayMs ?? 200);
     this.historyLimit = Math.max(0, options.historyLimit ?? 1000);
@@ -81,19 +90,49 @@ export class LocalEventBus {
     this.rules.set(ruleName, { name: ruleName, matches, target, maxRetries });
   }
 
-  /** Resolves once the entries are accepted; targets run later, never inside the publisher's call. */
+  /**
+   * Resolves once the entries are accepted (journaled, when the bus has a journal); targets run
+   * later, never inside the publisher's call.
+   */
   async publish(entries: readonly BusEntry[]): Promise<void> {
     if (entries.length > MAX_ENTRIES_PER_PUT) {
       throw new Error(`PutEvents accepts at most ${MAX_ENTRIES_PER_PUT} entries, got ${entries.length}`);
     }
     const time = new Date(this.clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
     const events = entries.map((entry, i) => toEnvelope(entry, i, time));
-    for (const event of events) {
+    const positions = this.journal ? await this.journal.record(events) : [];
+    events.forEach((event, i) => {
       this.remember(event);
-      for (const rule of this.rules.values()) {
-        if (rule.matches(event)) this.track(this.deliver(rule, event));
-      }
+      this.dispatch(event, positions[i]);
+    });
+  }
+
+  /**
+   * Delivers again the events an earlier process journaled but did not finish delivering (to every
+   * matching rule: consumers are idempotent, as with EventBridge's at-least-once delivery). Call it
+   * once, after every rule is subscribed. Returns how many events were redelivered.
+   */
+  async recover(): Promise<number> {
+    if (!this.journal) return 0;
+    const unfinished = await this.journal.unfinished();
+    for (const { position, event } of unfinished) this.dispatch(event, position);
+    return unfinished.length;
+  }
+
+  private dispatch(event: BusEvent<unknown>, position: number | undefined): void {
+    const deliveries: Promise<void>[] = [];
+    for (const rule of this.rules.values()) if (rule.matches(event)) deliveries.push(this.deliver(rule, event));
+    if (position === undefined || !this.journal) {
+      for (const d of deliveries) this.track(d);
+      return;
     }
+    const journal = this.journal;
+    // deliver() never rejects (failures end in the dead-letter hook), so all deliveries have ended here.
+    this.track(
+      Promise.all(deliveries).then(() =>
+        journal.done(position).catch((error: unknown) => console.error('event bus: could not record a finished event', error)),
+      ),
+    );
   }
 
   /** Resolves when no delivery is pending, including deliveries caused by targets that publish in turn. */
