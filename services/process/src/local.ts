@@ -6,32 +6,49 @@ import { DuckDbTableWriter } from './adapters/local/duckdb-table-writer.js';
 import { InProcessLauncher } from './adapters/local/in-process-launcher.js';
 import { LogRawInput } from './adapters/local/log-raw-input.js';
 import { ObjectStoreCheckpoints } from './adapters/local/object-store-checkpoints.js';
+import { ObjectStoreOutbox } from './adapters/local/object-store-outbox.js';
+import { ObjectStorePipelineConfigs } from './adapters/local/object-store-pipeline-configs.js';
+import { ObjectStoreSessionState } from './adapters/local/object-store-session-state.js';
 import { handler as onJobStateChange } from './handlers/on-job-state-change.js';
+import { handler as onPipelineConfigChanged } from './handlers/on-pipeline-config-changed.js';
 import { handler as scheduleStartJob } from './handlers/schedule-start-job.js';
 import { useLocalPorts } from './wiring.js';
 
 export interface ProcessLocalOptions {
-  /** Stream records (uploads) per run: a run holds its input in memory, so this bounds memory (~10 KB per upload). */
+  /** Stream records (uploads) per run. The input streams through the core, so this bounds a run's duration, not its memory. */
   maxRecordsPerRun?: number;
 }
 
 export async function startLocal(env: EmbeddedEnvironment, options: ProcessLocalOptions = {}): Promise<LocalService> {
+  const pipelineConfigs = new ObjectStorePipelineConfigs(env.objects);
+  const outbox = new ObjectStoreOutbox(env.objects);
   const jobPorts = {
     input: new LogRawInput(env.stream),
     checkpoints: new ObjectStoreCheckpoints(env.objects),
     writer: new DuckDbTableWriter(env.warehouse, join(env.dataDir, 'process', 'staging')),
+    sessionState: new ObjectStoreSessionState(env.objects),
+    pipelineConfigs,
     publisher: env.publisher,
     clock: env.clock,
   };
   useLocalPorts({
-    jobs: new InProcessLauncher(jobPorts, options.maxRecordsPerRun ?? 5_000),
+    jobs: new InProcessLauncher(jobPorts, options.maxRecordsPerRun ?? 50_000, () => outbox.drain(env.publisher)),
     // Locally the run publishes its own result; EMR state changes never arrive.
     results: { read: async () => undefined },
+    pipelineConfigs,
     publisher: env.publisher,
     clock: env.clock,
   });
   return {
     serviceDir: fileURLToPath(new URL('..', import.meta.url)),
-    functions: { 'schedule-start-job': scheduleStartJob, 'on-job-state-change': onJobStateChange },
+    functions: {
+      'schedule-start-job': scheduleStartJob,
+      'on-job-state-change': onJobStateChange,
+      'on-pipeline-config-changed': onPipelineConfigChanged,
+    },
+    // Reprocessing done while the platform was stopped is announced as soon as it is back.
+    start: async () => {
+      await outbox.drain(env.publisher);
+    },
   };
 }

@@ -1,8 +1,12 @@
 import { createLogger, loadConfig, portsHolder, systemClock } from '@clickstream/lambda-kit';
 import { EventBridgePublisher } from '@clickstream/lambda-kit/eventbridge';
 import * as z from 'zod';
-import { EmrServerlessLauncher } from './adapters/aws/emr-serverless-launcher.js';
-import { S3JobResults } from './adapters/aws/s3-job-results.js';
+import { DynamoDbEmrJobState } from './adapters/aws/dynamodb-emr-job-state.js';
+import { DynamoDbPipelineConfigs } from './adapters/aws/dynamodb-pipeline-configs.js';
+import { EmrServerlessRuns } from './adapters/aws/emr-serverless-runs.js';
+import { S3JobFiles } from './adapters/aws/s3-job-files.js';
+import { S3RawObjects } from './adapters/aws/s3-raw-objects.js';
+import { startEmrRun } from './domain/start-emr-run.js';
 import type { ProcessPorts } from './ports/index.js';
 
 export const logger = createLogger('process');
@@ -14,19 +18,27 @@ export const AwsConfig = z.object({
   EMR_APPLICATION_ID: z.string().min(1),
   EMR_JOB_ROLE_ARN: z.string().min(1),
   EVENT_BUS_NAME: z.string().min(1),
+  STATE_TABLE: z.string().min(1),
 });
 export type AwsConfig = z.infer<typeof AwsConfig>;
 
 export function wireAws(config: AwsConfig): ProcessPorts {
+  const files = new S3JobFiles(config.WAREHOUSE_BUCKET);
+  const state = new DynamoDbEmrJobState(config.STATE_TABLE);
+  const pipelineConfigs = new DynamoDbPipelineConfigs(config.STATE_TABLE);
+  const publisher = new EventBridgePublisher(config.EVENT_BUS_NAME);
+  const runs = new EmrServerlessRuns({
+    applicationId: config.EMR_APPLICATION_ID,
+    executionRoleArn: config.EMR_JOB_ROLE_ARN,
+    warehouseBucket: config.WAREHOUSE_BUCKET,
+  });
+  const raw = new S3RawObjects(config.RAW_BUCKET);
   return {
-    jobs: new EmrServerlessLauncher({
-      applicationId: config.EMR_APPLICATION_ID,
-      executionRoleArn: config.EMR_JOB_ROLE_ARN,
-      warehouseBucket: config.WAREHOUSE_BUCKET,
-      rawBucket: config.RAW_BUCKET,
-    }),
-    results: new S3JobResults(config.WAREHOUSE_BUCKET),
-    publisher: new EventBridgePublisher(config.EVENT_BUS_NAME),
+    jobs: { launch: (firedAt) => startEmrRun({ runs, state, raw, files, configs: pipelineConfigs, publisher, rawBucket: config.RAW_BUCKET }, firedAt) },
+    results: files,
+    jobState: state,
+    pipelineConfigs,
+    publisher,
     clock: systemClock,
     emrApplicationId: config.EMR_APPLICATION_ID,
   };

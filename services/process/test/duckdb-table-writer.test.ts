@@ -2,7 +2,7 @@ import { describe, it, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { DuckDbType, EventsTable, BadRowsTable, partitionLocation } from '@clickstream/contracts';
 import { DuckDbWarehouse, sqlString } from '@clickstream/runtime';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDbTableWriter } from '../src/adapters/local/duckdb-table-writer.js';
@@ -97,6 +97,12 @@ async function setup(t: TestContext) {
   return { warehouse, root, staging, writer: new DuckDbTableWriter(warehouse, staging) };
 }
 
+async function readFileBytes(root: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const f of await filesUnder(root)) out.push(`${f}:${(await readFile(join(root, f))).toString('base64')}`);
+  return out;
+}
+
 /** Every file under the warehouse root, relative to it, sorted. */
 async function filesUnder(root: string): Promise<string[]> {
   const entries = await readdir(root, { recursive: true, withFileTypes: true });
@@ -167,6 +173,38 @@ describe('DuckDbTableWriter', () => {
     assert.equal(row.device_id, null);
     assert.equal(row.page_title, "Shop's home");
     assert.equal(row.attributes, expected.attributes);
+  });
+
+  it('keeps awkward text exactly: quotes, commas, newlines, control characters, unicode, empty vs null', async (t) => {
+    const { writer, warehouse, root } = await setup(t);
+    const awkward = ['', 'a,b', 'say "hi"', 'line\nbreak\r\n', '\u0001quote\u0001char', 'emoji 🎉 ünïcödé', '\\ back\\slash', ' padded '];
+    const rows = awkward.map((text, i) => ({ ...eventRow(100 + i), page_title: text, page_referrer: null, attributes: JSON.stringify({ text }) }));
+    await writer.write(JOB, tables({ events: rows }));
+    const back = await warehouse.query<{ event_id: string; page_title: string | null; page_referrer: string | null; attributes: string }>(
+      `SELECT event_id, page_title, page_referrer, attributes FROM ${parquetOf(root, 'events')} ORDER BY event_id`,
+    );
+    assert.deepEqual(back.map((r) => r.page_title), awkward);
+    assert.deepEqual(back.map((r) => r.page_referrer), awkward.map(() => null));
+    assert.deepEqual(back.map((r) => JSON.parse(r.attributes) as unknown), awkward.map((text) => ({ text })));
+  });
+
+  it('writes a row longer than the usual read buffer (its partition gets larger buffers)', async (t) => {
+    const { writer, warehouse, root } = await setup(t);
+    const huge = JSON.stringify({ blob: '\u0007'.repeat(1_500_000) });
+    await writer.write(JOB, tables({ events: [{ ...eventRow(1), attributes: huge }, eventRow(2)] }));
+    const back = await warehouse.query<{ n: number }>(`SELECT length(attributes)::INTEGER AS n FROM ${parquetOf(root, 'events')} ORDER BY n DESC`);
+    assert.equal(back[0]!.n, huge.length);
+  });
+
+  it('writes rows in the order they came, so a rewrite is byte-identical', async (t) => {
+    const { writer, warehouse, root } = await setup(t);
+    const rows = Array.from({ length: 5000 }, (_, i) => eventRow(10_000 - i));
+    await writer.write(JOB, tables({ events: rows }));
+    const first = await readFileBytes(root);
+    await writer.write(JOB, tables({ events: rows }));
+    assert.deepEqual(await readFileBytes(root), first);
+    const back = await warehouse.query<{ event_id: string }>(`SELECT event_id FROM read_parquet(${sqlString(`${root}/events/*/*/*/*/*.parquet`)})`);
+    assert.deepEqual(back.map((r) => r.event_id), rows.map((r) => r.event_id));
   });
 
   it('writing the same job twice leaves one file per partition and no duplicate rows', async (t) => {
@@ -247,7 +285,7 @@ describe('DuckDbTableWriter', () => {
 
   it('writes nothing for a job without rows', async (t) => {
     const { writer, root } = await setup(t);
-    assert.deepEqual(await writer.write(JOB, tables({})), { files: [], partitions: [] });
+    assert.deepEqual(await writer.write(JOB, tables({})), { files: [], partitions: [], rowCounts: { events: 0, sessions: 0, users: 0, items: 0, bad_rows: 0 } });
     assert.deepEqual(await filesUnder(root), []);
   });
 });

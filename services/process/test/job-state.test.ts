@@ -10,6 +10,7 @@ import type { Clock, EventPublisher } from '@clickstream/lambda-kit';
 import type { Context } from 'aws-lambda';
 import { decideOnJobState, type JobRunStateChange } from '../src/domain/job-state.js';
 import { handler } from '../src/handlers/on-job-state-change.js';
+import type { PipelineConfigStore } from '../src/ports/pipeline-config-store.js';
 import type { JobLauncher } from '../src/ports/job-launcher.js';
 import type { JobResults } from '../src/ports/job-results.js';
 import { useLocalPorts } from '../src/wiring.js';
@@ -70,6 +71,14 @@ class ManifestResults implements JobResults {
   }
 }
 
+const noConfigs: PipelineConfigStore = {
+  get: async () => undefined,
+  put: async () => {
+    throw new Error('not expected');
+  },
+  list: async () => [],
+};
+
 const neverLaunch: JobLauncher = {
   launch: async () => {
     throw new Error('not used by on-job-state-change');
@@ -114,7 +123,7 @@ const manifest: DetailInputOf<typeof ProcessingCompleted> = { ...ProcessingCompl
 function wire(manifests: Record<string, DetailInputOf<typeof ProcessingCompleted>> = { [JOB_ID]: manifest }) {
   const publisher = new RecordingPublisher();
   const results = new ManifestResults(manifests);
-  useLocalPorts({ jobs: neverLaunch, results, publisher, clock });
+  useLocalPorts({ jobs: neverLaunch, results, publisher, clock, pipelineConfigs: noConfigs });
   return { publisher, results };
 }
 

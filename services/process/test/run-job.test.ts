@@ -15,7 +15,8 @@ import { jobIdFor, runProcessingJob, type JobPorts } from '../src/domain/run-job
 import type { TableRows } from '../src/domain/rows.js';
 import type { Checkpoint, CheckpointStore } from '../src/ports/checkpoint-store.js';
 import type { RawInput } from '../src/ports/raw-input.js';
-import type { TableWriter, WrittenFile } from '../src/ports/table-writer.js';
+import type { SessionStateStore } from '../src/ports/session-state-store.js';
+import type { TableOutput, TableWriter, WriteResult, WrittenFile } from '../src/ports/table-writer.js';
 
 const T0 = Date.UTC(2026, 10, 29, 10, 0, 0);
 const uuid = (n: number) => `6f1c2b1e-8d4a-4c3b-9a2f-${String(n).padStart(12, '0')}`;
@@ -70,7 +71,17 @@ class MemoryWriter implements TableWriter {
   readonly attempts: { jobId: string; rows: TableRows }[] = [];
   failures = 0;
   constructor(private readonly log: string[]) {}
-  async write(jobId: string, rows: TableRows): Promise<{ files: WrittenFile[]; partitions: Partition[] }> {
+  async open(jobId: string): Promise<TableOutput> {
+    const rows: TableRows = { events: [], sessions: [], users: [], items: [], bad_rows: [] };
+    return {
+      append: (table, row) => {
+        (rows[table] as unknown[]).push(structuredClone(row));
+      },
+      abort: async () => undefined,
+      commit: async () => this.commit(jobId, rows),
+    };
+  }
+  private async commit(jobId: string, rows: TableRows): Promise<WriteResult> {
     this.log.push(`write ${jobId}`);
     this.attempts.push({ jobId, rows: structuredClone(rows) });
     if (this.failures > 0) {
@@ -91,11 +102,28 @@ class MemoryWriter implements TableWriter {
         files.set(location, entry);
       }
     }
-    return { files: [...files.values()].map((e) => e.file), partitions: [...files.values()].map((e) => e.partition) };
+    const rowCounts = Object.fromEntries(Object.entries(rows).map(([t, r]) => [t, (r as unknown[]).length]));
+    return { files: [...files.values()].map((e) => e.file), partitions: [...files.values()].map((e) => e.partition), rowCounts };
   }
   /** Event ids across every job's current files. */
   eventIds(): string[] {
     return [...this.byJob.values()].flatMap((rows) => rows.events.map((e) => e.event_id));
+  }
+}
+
+class MemorySessionState implements SessionStateStore {
+  readonly objects = new Map<string, string[]>();
+  async *read(key: string): AsyncIterable<string> {
+    const lines = this.objects.get(key);
+    if (!lines) throw new Error(`missing ${key}`);
+    yield* lines;
+  }
+  async write(jobId: string, lines: readonly string[]): Promise<string> {
+    this.objects.set(`state/${jobId}`, [...lines]);
+    return `state/${jobId}`;
+  }
+  async delete(key: string): Promise<void> {
+    this.objects.delete(key);
   }
 }
 
@@ -129,6 +157,7 @@ function setup(records: string[]) {
     input: new MemoryInput(records),
     checkpoints: new MemoryCheckpoints(log),
     writer: new MemoryWriter(log),
+    sessionState: new MemorySessionState(),
     publisher: new RecordingPublisher(log),
     clock: new ManualClock(),
   } satisfies JobPorts;
@@ -156,7 +185,7 @@ describe('runProcessingJob', () => {
       committed: 0,
       pending: { jobId, from: 0, to: 2, startedAt: ports.clock.time },
     });
-    assert.deepEqual(ports.checkpoints.value, { committed: 2 });
+    assert.deepEqual(ports.checkpoints.value, { committed: 2, sessionState: `state/${jobId}` });
   });
 
   it('names the job after its input range', () => {
@@ -222,7 +251,7 @@ describe('runProcessingJob', () => {
     assert.deepEqual(ports.writer.attempts[1]!.rows, ports.writer.attempts[0]!.rows, 'the redo produces identical rows');
     assert.deepEqual([...ports.writer.byJob.keys()], [pending.jobId]);
     assert.deepEqual(ports.writer.eventIds(), [uuid(1), uuid(2), uuid(3)], 'no duplicate rows');
-    assert.deepEqual(ports.checkpoints.value, { committed: 3 });
+    assert.deepEqual(ports.checkpoints.value, { committed: 3, sessionState: `state/${pending.jobId}` });
 
     assert.deepEqual(
       log.filter((l) => l.startsWith('publish')),
@@ -248,7 +277,7 @@ describe('runProcessingJob', () => {
     ports.checkpoints.value = { committed: 0, pending: { jobId: jobIdFor(0, 1), from: 0, to: 1, startedAt } };
     const outcome = await runProcessingJob(ports, { maxRecords: 100 });
     assert.deepEqual(outcome, { status: 'completed', jobId: jobIdFor(0, 1), events: 1, badRows: 0 });
-    assert.deepEqual(ports.checkpoints.value, { committed: 1 });
+    assert.deepEqual(ports.checkpoints.value, { committed: 1, sessionState: `state/${jobIdFor(0, 1)}` });
   });
 
   it('if announcing the run fails, the range stays pending and the next run announces it (nothing written goes unannounced)', async () => {
@@ -265,7 +294,7 @@ describe('runProcessingJob', () => {
       [jobIdFor(0, 1)],
     );
     assert.deepEqual(ports.writer.eventIds(), [uuid(1)], 'the rewrite replaced the files');
-    assert.deepEqual(ports.checkpoints.value, { committed: 1 });
+    assert.deepEqual(ports.checkpoints.value, { committed: 1, sessionState: `state/${jobIdFor(0, 1)}` });
   });
 
   it('slices a backlog into jobs of at most maxRecords records', async () => {

@@ -1,15 +1,21 @@
-import { ProcessingCompleted, ProcessingFailed, type TableName } from '@clickstream/contracts';
+import { ProcessingCompleted, ProcessingFailed } from '@clickstream/contracts';
 import type { Clock, EventPublisher } from '@clickstream/lambda-kit';
 import type { CheckpointStore, PendingJob } from '../ports/checkpoint-store.js';
+import type { PipelineConfigStore } from '../ports/pipeline-config-store.js';
 import type { RawInput } from '../ports/raw-input.js';
-import type { TableWriter } from '../ports/table-writer.js';
-import type { TableRows } from './rows.js';
-import { defaultSettings, processEnvelopes, type ProcessingSettings } from './process-envelopes.js';
+import type { SessionStateStore } from '../ports/session-state-store.js';
+import type { TableOutput, TableWriter } from '../ports/table-writer.js';
+import { defaultSettings, ProcessingCore, type ProcessingSettings } from './core/processing-core.js';
+import type { OpenSession } from './core/session-state.js';
+import { appSettingsFrom } from './pipeline-configs.js';
 
 export interface JobPorts {
   input: RawInput;
   checkpoints: CheckpointStore;
   writer: TableWriter;
+  sessionState: SessionStateStore;
+  /** The apps' pipeline configurations; every app gets the defaults without it. */
+  pipelineConfigs?: PipelineConfigStore;
   publisher: EventPublisher;
   clock: Clock;
 }
@@ -19,10 +25,15 @@ export type JobOutcome = { status: 'idle' } | { status: 'completed'; jobId: stri
 const position = (n: number) => String(n).padStart(20, '0');
 export const jobIdFor = (from: number, to: number) => `job-${position(from)}-${position(to)}`;
 
+/** A handed-over session as the line the core reads back. */
+export const sessionStateLine = (s: OpenSession) => JSON.stringify({ table: 'session_state', row: s });
+
 /**
  * One processing run over the stream, crash-safe: the range is fixed and saved BEFORE any output
- * is written, so a run interrupted at any point is redone over exactly the same records with the
- * same file names (no duplicates), and the checkpoint moves only after the files are in place and announced.
+ * is written, so a run interrupted at any point is redone over exactly the same records (and the
+ * same handed-over sessions) with the same file names (no duplicates), and the checkpoint moves
+ * only after the files are in place and announced. The input streams through the core: memory
+ * does not grow with the size of the range.
  */
 export async function runProcessingJob(
   ports: JobPorts,
@@ -35,17 +46,27 @@ export async function runProcessingJob(
     if (end <= checkpoint.committed) return { status: 'idle' };
     const to = Math.min(end, checkpoint.committed + options.maxRecords);
     job = { jobId: jobIdFor(checkpoint.committed, to), from: checkpoint.committed, to, startedAt: ports.clock.now() };
-    await ports.checkpoints.save({ committed: checkpoint.committed, pending: job });
+    await ports.checkpoints.save({ ...withoutPending(checkpoint), pending: job });
   }
   const inputRange = { from: position(job.from), to: position(job.to) };
+  let output: TableOutput | undefined;
   try {
-    const records: string[] = [];
-    for await (const r of ports.input.read(job.from, job.to)) records.push(r);
-    const rows = processEnvelopes(records, { ...defaultSettings, ...options.settings, runTime: job.startedAt });
-    const { files, partitions } = await ports.writer.write(job.jobId, rows);
-    const rowCounts: Partial<Record<TableName, number>> = Object.fromEntries(
-      (Object.keys(rows) as (keyof TableRows)[]).map((table) => [table, rows[table].length]),
-    );
+    const configured = ports.pipelineConfigs ? appSettingsFrom(await ports.pipelineConfigs.list()) : {};
+    const settings: ProcessingSettings = {
+      ...defaultSettings,
+      ...options.settings,
+      apps: { ...configured, ...options.settings?.apps },
+      runTime: job.startedAt,
+    };
+    output = await ports.writer.open(job.jobId);
+    const sink = output;
+    const handedOver: OpenSession[] = [];
+    const core = new ProcessingCore(settings, { row: (table, row) => sink.append(table, row), openSession: (s) => handedOver.push(s) });
+    if (checkpoint.sessionState) for await (const line of ports.sessionState.read(checkpoint.sessionState)) core.push(line);
+    for await (const record of ports.input.read(job.from, job.to)) core.push(record);
+    core.end();
+    const stateKey = await ports.sessionState.write(job.jobId, handedOver.map(sessionStateLine));
+    const { files, partitions, rowCounts } = await output.commit();
     await ports.publisher.publish(ProcessingCompleted, {
       jobId: job.jobId,
       appIds: [...new Set(files.map((f) => f.appId))].sort(),
@@ -53,15 +74,17 @@ export async function runProcessingJob(
       partitions,
       files,
       rowCounts,
-      badRowCount: rows.bad_rows.length,
+      badRowCount: core.stats.badRows,
       startedAt: new Date(job.startedAt).toISOString(),
       completedAt: new Date(ports.clock.now()).toISOString(),
     });
     // Commit only once the run is announced: if announcing fails the range stays pending and is
     // redone (same files) and announced again; consumers treat a repeated announcement as a replay.
-    await ports.checkpoints.save({ committed: job.to });
-    return { status: 'completed', jobId: job.jobId, events: rows.events.length, badRows: rows.bad_rows.length };
+    await ports.checkpoints.save({ committed: job.to, sessionState: stateKey });
+    if (checkpoint.sessionState && checkpoint.sessionState !== stateKey) await ports.sessionState.delete(checkpoint.sessionState).catch(() => undefined);
+    return { status: 'completed', jobId: job.jobId, events: core.stats.events, badRows: core.stats.badRows };
   } catch (error) {
+    await output?.abort().catch(() => undefined);
     await ports.publisher.publish(ProcessingFailed, {
       jobId: job.jobId,
       inputRange,
@@ -70,4 +93,8 @@ export async function runProcessingJob(
     });
     throw error;
   }
+}
+
+function withoutPending(c: { committed: number; sessionState?: string }) {
+  return c.sessionState === undefined ? { committed: c.committed } : { committed: c.committed, sessionState: c.sessionState };
 }

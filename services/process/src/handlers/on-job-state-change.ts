@@ -20,12 +20,14 @@ export const handler = middy()
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .handler(async (event: unknown) => {
     const { detail } = StateChange.parse(event);
-    const { results, publisher, clock, emrApplicationId } = ports();
+    const { results, publisher, clock, emrApplicationId, jobState } = ports();
     const decision = decideOnJobState(detail, emrApplicationId);
     if (decision.action === 'publish-result') {
       const result = await results.read(decision.jobId);
       if (!result) throw new Error(`job ${decision.jobId} succeeded but left no result manifest`);
       await publisher.publish(ProcessingCompleted, result);
+      // After announcing: a crash in between leaves the run pending, and the schedule announces and commits it.
+      await jobState?.commit(decision.jobId);
     } else if (decision.action === 'publish-failure') {
       await publisher.publish(ProcessingFailed, {
         jobId: decision.jobId,

@@ -9,6 +9,8 @@ export interface PendingJob {
 export interface Checkpoint {
   /** Every record before this position is in the warehouse. */
   committed: number;
+  /** The open server sessions the last committed job handed over (a SessionStateStore key). */
+  sessionState?: string;
   pending?: PendingJob;
 }
 

@@ -8,6 +8,8 @@ export class InProcessLauncher implements JobLauncher {
   constructor(
     private readonly ports: JobPorts,
     private readonly maxRecords: number,
+    /** Runs before each tick's jobs: publishes what `npm run reprocess` left to announce. */
+    private readonly beforeRun: () => Promise<unknown> = async () => undefined,
   ) {}
 
   async launch(): Promise<LaunchOutcome> {
@@ -22,6 +24,7 @@ export class InProcessLauncher implements JobLauncher {
 
   /** Keeps running while a backlog remains, so one tick catches up instead of one slice per tick. */
   private async drain(): Promise<LaunchOutcome> {
+    await this.beforeRun();
     let last: LaunchOutcome = { status: 'idle' };
     for (;;) {
       const outcome = await runProcessingJob(this.ports, { maxRecords: this.maxRecords });

@@ -4,6 +4,7 @@ import type { Checkpoint, CheckpointStore } from '../../ports/checkpoint-store.j
 
 const Stored = z.object({
   committed: z.number().int().nonnegative(),
+  sessionState: z.string().optional(),
   pending: z
     .object({ jobId: z.string(), from: z.number().int(), to: z.number().int(), startedAt: z.number() })
     .optional(),

@@ -21,6 +21,8 @@ export const stepRegistry: ReadonlyMap<string, ProcessingStep> = new Map(
 /** The processing settings of one app, from its project's pipeline configuration. */
 export interface AppProcessing {
   sessionTimeoutMs: number;
+  /** Events older than this at upload are bad rows (LATE_EVENT); the run's setting when absent. */
+  lateWindowMs?: number;
   anonymiseIp: boolean;
   enrichers: readonly string[];
   plugins: readonly { name: string; options: Readonly<Record<string, unknown>> }[];
@@ -29,6 +31,7 @@ export interface AppProcessing {
 export function appProcessingFrom(config: PipelineConfig['process']): AppProcessing {
   return {
     sessionTimeoutMs: config.sessionTimeoutMinutes * 60_000,
+    lateWindowMs: config.lateEventWindowHours * 3_600_000,
     anonymiseIp: config.anonymiseIp,
     enrichers: config.enrichers,
     plugins: config.plugins,
@@ -36,7 +39,13 @@ export function appProcessingFrom(config: PipelineConfig['process']): AppProcess
 }
 
 /** What an app gets without a pipeline configuration: the contract's defaults. */
-export const defaultAppProcessing: AppProcessing = appProcessingFrom(PipelineConfig.shape.process.parse({}));
+export const defaultAppProcessing: AppProcessing = withoutLateWindow(appProcessingFrom(PipelineConfig.shape.process.parse({})));
+
+/** An app without a configuration takes the late window the run is given (its default is the same 72 h). */
+function withoutLateWindow(app: AppProcessing): AppProcessing {
+  const { lateWindowMs: _ignored, ...rest } = app;
+  return rest;
+}
 
 export interface BoundStep {
   step: ProcessingStep;

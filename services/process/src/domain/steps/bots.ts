@@ -1,4 +1,5 @@
 import { isbot } from 'isbot';
+import { LruCache } from '../pipeline/lru-cache.js';
 import type { StepContext, WorkingEvent } from '../pipeline/step.js';
 
 export const name = 'bots';
@@ -10,6 +11,15 @@ export const name = 'bots';
  */
 export function process(row: WorkingEvent, _ctx: StepContext): WorkingEvent {
   const web = row.platform === null || row.platform.toLowerCase() === 'web';
-  row.is_bot = web && row.user_agent !== null && isbot(row.user_agent);
+  row.is_bot = web && row.user_agent !== null && isBotAgent(row.user_agent);
   return row;
+}
+
+/** isbot runs one large regular expression; a run sees few distinct agents, so answers are remembered. */
+const verdicts = new LruCache<string, boolean>(10_000);
+
+function isBotAgent(ua: string): boolean {
+  let verdict = verdicts.get(ua);
+  if (verdict === undefined) verdicts.set(ua, (verdict = isbot(ua)));
+  return verdict;
 }

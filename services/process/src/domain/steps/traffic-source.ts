@@ -1,8 +1,9 @@
 import * as z from 'zod';
+import { LruCache } from '../pipeline/lru-cache.js';
 import type { StepContext, WorkingEvent } from '../pipeline/step.js';
 import { ChannelRule, channelGrouping, DefaultChannelRules, type TrafficFacts } from '../traffic/channel-rules.js';
 import { SourceCategories, sourceCategories, type SourceCategory } from '../traffic/known-sources.js';
-import { trafficSourceOf } from '../traffic/traffic-source.js';
+import { trafficSourceOf, type TrafficSource } from '../traffic/traffic-source.js';
 
 export const name = 'traffic-source';
 
@@ -19,6 +20,8 @@ export const TrafficSourceOptions = z.object({
 interface Configured {
   categoryOf: (source: string) => SourceCategory | null;
   channelOf: (facts: TrafficFacts) => string;
+  /** Page URL + referrer → result, for events without SDK-recorded `_traffic_source_*` (URL parsing is the cost). */
+  cache: LruCache<string, { t: TrafficSource; channel: string }>;
 }
 
 // The options object is the same for every event of an app in a run: compile its rules once.
@@ -29,7 +32,7 @@ function configure(options: Readonly<Record<string, unknown>>): Configured {
   if (!c) {
     const parsed = TrafficSourceOptions.parse(options);
     const categoryOf = sourceCategories(parsed.sourceCategories);
-    c = { categoryOf, channelOf: channelGrouping([...parsed.channelRules, ...DefaultChannelRules], categoryOf) };
+    c = { categoryOf, channelOf: channelGrouping([...parsed.channelRules, ...DefaultChannelRules], categoryOf), cache: new LruCache(20_000) };
     configured.set(options, c);
   }
   return c;
@@ -37,9 +40,23 @@ function configure(options: Readonly<Record<string, unknown>>): Configured {
 
 /** UTM parameters, click ids and referrer → the traffic_source_* columns and channel_group. */
 export function process(row: WorkingEvent, ctx: StepContext): WorkingEvent {
-  const { categoryOf, channelOf } = configure(ctx.options);
+  const { categoryOf, channelOf, cache } = configure(ctx.options);
   const referrer = row.page_referrer ?? (typeof row.attributes._latest_referrer === 'string' ? row.attributes._latest_referrer : null);
-  const t = trafficSourceOf(row.attributes, row.page_url, referrer, categoryOf);
+  let tagged = false;
+  for (const key in row.attributes) {
+    if (key.startsWith('_traffic_source_')) {
+      tagged = true;
+      break;
+    }
+  }
+  const key = tagged ? undefined : `${row.page_url ?? ''}\u0000${referrer ?? ''}\u0000${row.page_url === null ? 0 : 1}${referrer === null ? 0 : 1}`;
+  let found = key === undefined ? undefined : cache.get(key);
+  if (!found) {
+    const t = trafficSourceOf(row.attributes, row.page_url, referrer, categoryOf);
+    found = { t, channel: channelOf({ source: t.source, medium: t.medium, campaign: t.campaign }) };
+    if (key !== undefined) cache.set(key, found);
+  }
+  const { t, channel } = found;
   row.traffic_source_source = t.source;
   row.traffic_source_medium = t.medium;
   row.traffic_source_campaign = t.campaign;
@@ -48,6 +65,6 @@ export function process(row: WorkingEvent, ctx: StepContext): WorkingEvent {
   row.traffic_source_term = t.term;
   row.traffic_source_clid = t.clid;
   row.traffic_source_clid_platform = t.clidPlatform;
-  row.channel_group = channelOf({ source: t.source, medium: t.medium, campaign: t.campaign });
+  row.channel_group = channel;
   return row;
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { byTime, numberOf, type AcceptedEvent } from '../accepted-event.js';
+import { numberOf } from '../number-of.js';
+import type { WorkingEvent } from '../pipeline/step.js';
 import type { SessionRow } from '../rows.js';
 import { sqlTimestamp, utcParts } from '../time.js';
 
@@ -15,96 +16,107 @@ export function serverSessionId(appId: string, userKey: string, firstEventTime: 
   return `srv-${createHash('sha256').update(`${appId}\u0000${userKey}\u0000${firstEventTime}`).digest('hex').slice(0, 32)}`;
 }
 
+/** A position in the run: event time, then input order (so results never depend on sorting details). */
+export interface At {
+  time: number;
+  seq: number;
+}
+export const earlier = (a: At, b: At) => a.time < b.time || (a.time === b.time && a.seq < b.seq);
+
+/** The columns a session row takes from its first event. */
+interface FirstEvent extends At {
+  session_id: string;
+  user_pseudo_id: string | null;
+  device_id: string | null;
+  app_id: string;
+  traffic_source_source: string | null;
+  traffic_source_medium: string | null;
+  traffic_source_campaign: string | null;
+  channel_group: string | null;
+  country: string | null;
+  device_category: string | null;
+  browser: string | null;
+  os: string | null;
+  platform: string | null;
+}
+
+const firstOf = (e: WorkingEvent, at: At): FirstEvent => ({
+  time: at.time,
+  seq: at.seq,
+  session_id: e.session_id ?? '',
+  user_pseudo_id: e.user_pseudo_id,
+  device_id: e.device_id,
+  app_id: e.app_id,
+  traffic_source_source: e.traffic_source_source,
+  traffic_source_medium: e.traffic_source_medium,
+  traffic_source_campaign: e.traffic_source_campaign,
+  channel_group: e.channel_group,
+  country: e.country,
+  device_category: e.device_category,
+  browser: e.browser,
+  os: e.os,
+  platform: e.platform,
+});
+
 /**
- * Gives every event without an SDK session (`_session_id`) a server-made one: per app and user
- * (user_pseudo_id, else device_id), events in time order, a new session after `timeoutMs(appId)`
- * without events. Events with no user key at all stay without a session. Sorting per user keeps
- * this O(n log n). Sessions are cut at run boundaries: a later run cannot see this one's events.
+ * One session as far as this run saw it, folded event by event (nothing of the events is kept
+ * but what the row needs): start and end, entry and exit pages, counts, engagement, and the
+ * traffic source, geo and device of its first event.
  */
-export function assignServerSessions(events: readonly AcceptedEvent[], timeoutMs: (appId: string) => number): void {
-  const byUser = new Map<string, { appId: string; userKey: string; items: { e: AcceptedEvent; time: number; index: number }[] }>();
-  events.forEach((e, index) => {
-    const row = e.event;
-    const userKey = row.user_pseudo_id ?? row.device_id;
-    if (row.session_id !== null || userKey === null) return;
-    const key = `${row.app_id}\u0000${userKey}`;
-    let group = byUser.get(key);
-    if (!group) byUser.set(key, (group = { appId: row.app_id, userKey, items: [] }));
-    group.items.push({ e, time: e.time, index });
-  });
-  for (const { appId, userKey, items } of byUser.values()) {
-    items.sort(byTime);
-    const timeout = timeoutMs(appId);
-    let sessionId = '';
-    let previous = Number.NEGATIVE_INFINITY;
-    for (const item of items) {
-      if (item.time - previous > timeout) sessionId = serverSessionId(appId, userKey, item.time);
-      item.e.event.session_id = sessionId;
-      item.e.server_session = true;
-      previous = item.time;
+export class SessionAggregate {
+  private first: FirstEvent;
+  private last: At;
+  private firstView?: At & { page: string | null };
+  private lastView?: At & { page: string | null };
+  private latestUser?: At & { userId: string };
+  private sessionNumber: number | null = null;
+  private views = 0;
+  private events = 0;
+  private engagementMs = 0;
+
+  constructor(
+    e: WorkingEvent,
+    at: At,
+    private readonly server: boolean,
+  ) {
+    this.first = firstOf(e, at);
+    this.last = at;
+  }
+
+  add(e: WorkingEvent, at: At): void {
+    if (earlier(at, this.first)) this.first = firstOf(e, at);
+    if (earlier(this.last, at)) this.last = at;
+    this.events++;
+    const engagement = e.attributes._engagement_time_msec;
+    if (engagement !== undefined) this.engagementMs += numberOf(engagement) ?? 0;
+    if (this.sessionNumber === null && e.attributes._session_number !== undefined) this.sessionNumber = numberOf(e.attributes._session_number);
+    if (e.user_id !== null && (!this.latestUser || earlier(this.latestUser, at))) this.latestUser = { ...at, userId: e.user_id };
+    if (PAGE_VIEWS.has(e.event_type)) {
+      this.views++;
+      const view = { ...at, page: e.page_url ?? e.screen_name };
+      if (!this.firstView || earlier(view, this.firstView)) this.firstView = view;
+      if (!this.lastView || earlier(this.lastView, view)) this.lastView = view;
     }
   }
-}
 
-interface Building {
-  first: { e: AcceptedEvent; index: number };
-  last: { time: number; index: number };
-  firstView?: { time: number; index: number; page: string | null };
-  lastView?: { time: number; index: number; page: string | null };
-  latestUser?: { time: number; index: number; userId: string };
-  sessionNumber: number | null;
-  views: number;
-  events: number;
-  engagementMs: number;
-  server: boolean;
-}
-
-const earlier = (a: { time: number; index: number }, b: { time: number; index: number }) => byTime(a, b) < 0;
-
-/** One row per (app, session) seen in this run, in order of first appearance. */
-export function sessionRows(events: readonly AcceptedEvent[]): SessionRow[] {
-  const sessions = new Map<string, Building>();
-  events.forEach((e, index) => {
-    const row = e.event;
-    if (row.session_id === null) return;
-    const key = `${row.app_id}\u0000${row.session_id}`;
-    const at = { time: e.time, index };
-    let s = sessions.get(key);
-    if (!s) {
-      s = { first: { e, index }, last: at, sessionNumber: null, views: 0, events: 0, engagementMs: 0, server: e.server_session === true };
-      sessions.set(key, s);
-    }
-    if (earlier(at, { time: s.first.e.time, index: s.first.index })) s.first = { e, index };
-    if (earlier(s.last, at)) s.last = at;
-    s.events++;
-    s.engagementMs += numberOf(row.attributes._engagement_time_msec) ?? 0;
-    s.sessionNumber ??= numberOf(row.attributes._session_number);
-    if (row.user_id !== null && (!s.latestUser || earlier(s.latestUser, at))) s.latestUser = { ...at, userId: row.user_id };
-    if (PAGE_VIEWS.has(row.event_type)) {
-      s.views++;
-      const view = { ...at, page: row.page_url ?? row.screen_name };
-      if (!s.firstView || earlier(view, s.firstView)) s.firstView = view;
-      if (!s.lastView || earlier(s.lastView, view)) s.lastView = view;
-    }
-  });
-  return [...sessions.values()].map((s) => {
-    const first = s.first.e.event;
-    const start = s.first.e.time;
+  row(): SessionRow {
+    const first = this.first;
+    const start = first.time;
     return {
-      session_id: first.session_id ?? '',
-      user_pseudo_id: first.user_pseudo_id ?? (s.server ? first.device_id : null),
-      user_id: s.latestUser?.userId ?? null,
-      session_number: s.sessionNumber === null ? null : Math.trunc(s.sessionNumber),
-      is_server_session: s.server,
+      session_id: first.session_id,
+      user_pseudo_id: first.user_pseudo_id ?? (this.server ? first.device_id : null),
+      user_id: this.latestUser?.userId ?? null,
+      session_number: this.sessionNumber === null ? null : Math.trunc(this.sessionNumber),
+      is_server_session: this.server,
       session_start: sqlTimestamp(start),
-      session_end: sqlTimestamp(s.last.time),
-      duration_ms: s.last.time - start,
-      entry_page: s.firstView?.page ?? null,
-      exit_page: s.lastView?.page ?? null,
-      page_view_count: s.views,
-      event_count: s.events,
-      engagement_time_msec: Math.round(s.engagementMs),
-      is_bounce: s.views <= 1 && s.engagementMs < ENGAGED_MS,
+      session_end: sqlTimestamp(this.last.time),
+      duration_ms: this.last.time - start,
+      entry_page: this.firstView?.page ?? null,
+      exit_page: this.lastView?.page ?? null,
+      page_view_count: this.views,
+      event_count: this.events,
+      engagement_time_msec: Math.round(this.engagementMs),
+      is_bounce: this.views <= 1 && this.engagementMs < ENGAGED_MS,
       traffic_source_source: first.traffic_source_source,
       traffic_source_medium: first.traffic_source_medium,
       traffic_source_campaign: first.traffic_source_campaign,
@@ -117,5 +129,5 @@ export function sessionRows(events: readonly AcceptedEvent[]): SessionRow[] {
       app_id: first.app_id,
       ...utcParts(start),
     };
-  });
+  }
 }

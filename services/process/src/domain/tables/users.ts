@@ -1,53 +1,83 @@
-import { byTime, numberOf, type AcceptedEvent } from '../accepted-event.js';
-import type { UserAttributes } from '../pipeline/step.js';
+import { numberOf } from '../number-of.js';
+import type { UserAttributes, WorkingEvent } from '../pipeline/step.js';
 import type { UserRow } from '../rows.js';
 import { sqlTimestamp, utcParts } from '../time.js';
+import { earlier, type At } from './sessions.js';
 
-interface Building {
-  first: { e: AcceptedEvent; time: number; index: number };
-  last: { time: number; index: number };
-  firstTouch: number;
-  latestUser?: { time: number; index: number; userId: string };
-  attributes: Map<string, { at: number; index: number; attribute: UserAttributes[string] }>;
-  events: number;
+interface FirstEvent extends At {
+  user_pseudo_id: string;
+  app_id: string;
+  traffic_source_source: string | null;
+  traffic_source_medium: string | null;
+  traffic_source_campaign: string | null;
+  channel_group: string | null;
+  country: string | null;
+  device_category: string | null;
+  platform: string | null;
 }
 
+const firstOf = (e: WorkingEvent, at: At): FirstEvent => ({
+  time: at.time,
+  seq: at.seq,
+  user_pseudo_id: e.user_pseudo_id ?? '',
+  app_id: e.app_id,
+  traffic_source_source: e.traffic_source_source,
+  traffic_source_medium: e.traffic_source_medium,
+  traffic_source_campaign: e.traffic_source_campaign,
+  channel_group: e.channel_group,
+  country: e.country,
+  device_category: e.device_category,
+  platform: e.platform,
+});
+
 /**
- * One row per (app, user_pseudo_id) seen in this run. First touch is the earliest event of the run,
- * or the SDK's `_user_first_touch_timestamp` when that is earlier (the SDK remembers visits older
- * than any run); its traffic source, country and device come from the earliest event. Each user
+ * One user (user_pseudo_id) as far as this run saw them. First touch is the earliest event, or the
+ * SDK's `_user_first_touch_timestamp` when that is earlier (the SDK remembers visits older than
+ * any run); its traffic source, country and device come from the earliest event. Each user
  * attribute keeps its newest value (by set_timestamp, else event time).
  */
-export function userRows(events: readonly AcceptedEvent[]): UserRow[] {
-  const users = new Map<string, Building>();
-  events.forEach((e, index) => {
-    const row = e.event;
-    if (row.user_pseudo_id === null) return;
-    const key = `${row.app_id}\u0000${row.user_pseudo_id}`;
-    const at = { time: e.time, index };
-    let u = users.get(key);
-    if (!u) users.set(key, (u = { first: { e, ...at }, last: at, firstTouch: e.time, attributes: new Map(), events: 0 }));
-    if (byTime(at, u.first) < 0) u.first = { e, ...at };
-    if (byTime(u.last, at) < 0) u.last = at;
-    u.events++;
+export class UserAggregate {
+  private first: FirstEvent;
+  private last: At;
+  private firstTouch: number;
+  private latestUser?: At & { userId: string };
+  private readonly attributes = new Map<string, { at: number; seq: number; attribute: UserAttributes[string] }>();
+  private events = 0;
+
+  constructor(e: WorkingEvent, at: At) {
+    this.first = firstOf(e, at);
+    this.last = at;
+    this.firstTouch = at.time;
+  }
+
+  add(e: WorkingEvent, at: At): void {
+    if (earlier(at, this.first)) this.first = firstOf(e, at);
+    if (earlier(this.last, at)) this.last = at;
+    this.events++;
     // The SDK's value is client time: shift it by the same clock skew as the event.
-    const sdkFirstTouch = numberOf(row.user_attributes._user_first_touch_timestamp?.value);
-    const skew = e.time - row.client_timestamp;
-    u.firstTouch = Math.min(u.firstTouch, e.time, sdkFirstTouch !== null && sdkFirstTouch > 0 ? sdkFirstTouch + skew : e.time);
-    if (row.user_id !== null && (!u.latestUser || byTime(u.latestUser, at) < 0)) u.latestUser = { ...at, userId: row.user_id };
-    for (const [name, attribute] of Object.entries(row.user_attributes)) {
-      const candidate = { at: attribute.set_timestamp ?? row.client_timestamp, index };
-      const known = u.attributes.get(name);
-      if (!known || known.at < candidate.at || (known.at === candidate.at && known.index < index)) u.attributes.set(name, { ...candidate, attribute });
+    const sdkFirstTouch = numberOf(e.user_attributes._user_first_touch_timestamp?.value);
+    const skew = at.time - e.client_timestamp;
+    this.firstTouch = Math.min(this.firstTouch, at.time, sdkFirstTouch !== null && sdkFirstTouch > 0 ? sdkFirstTouch + skew : at.time);
+    if (e.user_id !== null && (!this.latestUser || earlier(this.latestUser, at))) this.latestUser = { ...at, userId: e.user_id };
+    for (const name in e.user_attributes) {
+      const attribute = e.user_attributes[name]!;
+      const candidateAt = attribute.set_timestamp ?? e.client_timestamp;
+      const known = this.attributes.get(name);
+      if (!known || known.at < candidateAt || (known.at === candidateAt && known.seq < at.seq)) {
+        this.attributes.set(name, { at: candidateAt, seq: at.seq, attribute });
+      }
     }
-  });
-  return [...users.values()].map((u) => {
-    const first = u.first.e.event;
-    const attributes = Object.fromEntries([...u.attributes.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => [k, v.attribute]));
+  }
+
+  row(): UserRow {
+    const first = this.first;
+    const names = [...this.attributes.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const attributes: UserAttributes = {};
+    for (const n of names) attributes[n] = this.attributes.get(n)!.attribute;
     return {
-      user_pseudo_id: first.user_pseudo_id ?? '',
-      user_id: u.latestUser?.userId ?? null,
-      first_touch_timestamp: sqlTimestamp(u.firstTouch),
+      user_pseudo_id: first.user_pseudo_id,
+      user_id: this.latestUser?.userId ?? null,
+      first_touch_timestamp: sqlTimestamp(this.firstTouch),
       first_traffic_source_source: first.traffic_source_source,
       first_traffic_source_medium: first.traffic_source_medium,
       first_traffic_source_campaign: first.traffic_source_campaign,
@@ -56,10 +86,10 @@ export function userRows(events: readonly AcceptedEvent[]): UserRow[] {
       first_device_category: first.device_category,
       first_platform: first.platform,
       user_attributes: JSON.stringify(attributes),
-      event_count: u.events,
-      last_seen: sqlTimestamp(u.last.time),
+      event_count: this.events,
+      last_seen: sqlTimestamp(this.last.time),
       app_id: first.app_id,
-      ...utcParts(u.last.time),
+      ...utcParts(this.last.time),
     };
-  });
+  }
 }
