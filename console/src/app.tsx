@@ -1,7 +1,8 @@
 /** @jsxRuntime automatic */
 // The console's shell: sign-in gate, sidebar navigation (per role), top bar with the app switcher,
 // and the route table. Screens other than the first are separate chunks, loaded when visited.
-import { lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState, type ReactNode, type Ref } from 'react';
+import { createPortal } from 'react-dom';
 import { ErrorState, Loading } from './components/states.js';
 import { AuthProvider, useAuth } from './lib/auth.js';
 import { DASHBOARDS } from './lib/dashboards-list.js';
@@ -10,6 +11,7 @@ import { Link, matchPath, navigate, useLocation } from './lib/router.js';
 import { useWorkspace, WorkspaceProvider } from './lib/workspace.js';
 import { SignIn } from './pages/sign-in.js';
 import { ProjectsPage } from './pages/projects.js';
+import { ChangePasswordDialog } from './components/change-password.js';
 import { ErrorBoundary } from './components/error-boundary.js';
 import { auth } from './api/control.js';
 import { CALLBACK_PATH, completeOidcSignIn } from './lib/oidc.js';
@@ -18,6 +20,7 @@ const Dashboards = lazy(() => import('./pages/dashboards.js').then((m) => ({ def
 const Explore = lazy(() => import('./pages/explore.js').then((m) => ({ default: m.ExplorePage })));
 const Pipeline = lazy(() => import('./pages/pipeline.js').then((m) => ({ default: m.PipelinePage })));
 const DataPage = lazy(() => import('./pages/data.js').then((m) => ({ default: m.DataPage })));
+const Users = lazy(() => import('./pages/users.js').then((m) => ({ default: m.UsersPage })));
 const AppOnboarding = lazy(() => import('./pages/app-onboarding.js').then((m) => ({ default: m.AppOnboardingPage })));
 
 export function App() {
@@ -75,22 +78,70 @@ function OidcCallback() {
 function Shell() {
   const { pathname } = useLocation();
   const [navOpen, setNavOpen] = useState(false);
-  useEffect(() => setNavOpen(false), [pathname]);
+  const toggleRef = useRef<HTMLButtonElement>(null);
+  const sidebarRef = useRef<HTMLElement>(null);
+  const wasOpen = useRef(false);
+  wasOpen.current = navOpen;
+  // Set by Escape: the menu button gets focus back once the page is no longer inert.
+  const restoreFocus = useRef(false);
+
+  // Following a link in the drawer closes it; focus goes to the new screen, not to a hidden link.
   useEffect(() => {
-    if (!navOpen) return;
-    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && setNavOpen(false);
+    if (!wasOpen.current) return;
+    setNavOpen(false);
+    document.getElementById('content')?.focus();
+  }, [pathname]);
+
+  // The open drawer is a modal: focus moves in and stays (Tab cycles), Escape closes it and gives
+  // focus back to the menu button, and the page behind is inert. Widening to the desktop layout closes it.
+  useEffect(() => {
+    if (!navOpen) {
+      if (restoreFocus.current) toggleRef.current?.focus();
+      restoreFocus.current = false;
+      return;
+    }
+    const focusables = () => [...(sidebarRef.current?.querySelectorAll<HTMLElement>('a[href], button:not(:disabled), select, input') ?? [])];
+    focusables()[0]?.focus();
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') {
+        restoreFocus.current = true;
+        setNavOpen(false);
+      } else if (e.key === 'Tab') {
+        const list = focusables();
+        const first = list[0];
+        const last = list[list.length - 1];
+        if (!first || !last) return;
+        if (e.shiftKey && document.activeElement === first) {
+          e.preventDefault();
+          last.focus();
+        } else if (!e.shiftKey && document.activeElement === last) {
+          e.preventDefault();
+          first.focus();
+        }
+      }
+    };
+    const wide = window.matchMedia?.('(min-width: 1101px)');
+    const onWide = () => wide?.matches && setNavOpen(false);
     window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
+    wide?.addEventListener?.('change', onWide);
+    return () => {
+      window.removeEventListener('keydown', onKey);
+      wide?.removeEventListener?.('change', onWide);
+    };
   }, [navOpen]);
+
   return (
     <div className={navOpen ? 'shell nav-open' : 'shell'}>
-      <a className="skip-link" href="#content">
-        Skip to content
-      </a>
-      <Sidebar />
-      <div className="main" onClick={() => navOpen && setNavOpen(false)}>
+      {!navOpen && (
+        <a className="skip-link" href="#content">
+          Skip to content
+        </a>
+      )}
+      <Sidebar ref={sidebarRef} />
+      {navOpen && <div className="backdrop" aria-hidden="true" onClick={() => setNavOpen(false)} />}
+      <div className="main" inert={navOpen}>
         <header className="topbar">
-          <button type="button" className="menu-toggle ghost" aria-label="Open navigation" aria-expanded={navOpen} onClick={(e) => { e.stopPropagation(); setNavOpen(!navOpen); }}>
+          <button ref={toggleRef} type="button" className="menu-toggle ghost" aria-label="Open navigation" aria-expanded={navOpen} onClick={() => setNavOpen(true)}>
             <Icon name="menu" />
           </button>
           <AppSwitcher />
@@ -132,12 +183,14 @@ function AppSwitcher() {
   );
 }
 
-function Sidebar() {
-  const { principal, can, signOut } = useAuth();
+function Sidebar({ ref }: { ref?: Ref<HTMLElement> }) {
+  const { principal, can, signOut, localAccount } = useAuth();
   const { current } = useWorkspace();
+  const [changingPassword, setChangingPassword] = useState(false);
+  const [passwordChanged, setPasswordChanged] = useState(false);
   const app = current ? `/apps/${encodeURIComponent(current.appId)}` : undefined;
   return (
-    <aside className="sidebar" aria-label="Main navigation">
+    <aside className="sidebar" aria-label="Main navigation" ref={ref}>
       <Link to="/" className="brand">
         <Logo /> Clickstream
       </Link>
@@ -176,15 +229,44 @@ function Sidebar() {
             <Icon name="pipeline" /> Pipeline
           </Link>
         )}
+        {can('users:manage') && (
+          <Link to="/users" activeMatch="exact">
+            <Icon name="users" /> Users
+          </Link>
+        )}
       </nav>
       <div className="sidebar-footer">
         <div className="who" title={principal?.subject}>
           {principal?.name ?? principal?.subject}
         </div>
         <div className="roles">{principal?.roles.join(', ') || 'no role'}</div>
-        <button type="button" className="small" onClick={() => void signOut()}>
-          Sign out
-        </button>
+        <div className="row">
+          {localAccount && (
+            <button type="button" className="small" onClick={() => setChangingPassword(true)}>
+              Change password
+            </button>
+          )}
+          <button type="button" className="small" onClick={() => void signOut()}>
+            Sign out
+          </button>
+        </div>
+        {passwordChanged && (
+          <p className="small" role="status" style={{ margin: '8px 0 0' }}>
+            Password changed.
+          </p>
+        )}
+        {/* Outside the sidebar: its dark theme and the drawer's visibility must not reach the dialog. */}
+        {changingPassword &&
+          createPortal(
+            <ChangePasswordDialog
+              onClose={() => setChangingPassword(false)}
+              onDone={() => {
+                setChangingPassword(false);
+                setPasswordChanged(true);
+              }}
+            />,
+            document.body,
+          )}
       </div>
     </aside>
   );
@@ -212,6 +294,7 @@ function Routes(): ReactNode {
   const table: [string, (p: Record<string, string>) => ReactNode][] = [
     ['/', () => <Home />],
     ['/projects', () => <ProjectsPage />],
+    ['/users', () => <Users />],
     ['/projects/:projectId', (p) => <ProjectsPage projectId={p.projectId} />],
     ['/projects/:projectId/apps/:appId', (p) => <AppOnboarding projectId={p.projectId!} appId={p.appId!} />],
     ['/projects/:projectId/pipeline', (p) => <Pipeline projectId={p.projectId!} tab="builder" />],

@@ -10,13 +10,15 @@ import type { ConsoleApp, Project as ServerProject } from '../../services/consol
 import { SavePipeline } from '../../services/console-api/src/domain/pipeline-config.js';
 import type { AppHealth as ServerAppHealth } from '../../services/console-api/src/domain/pipeline-health.js';
 import { rolePermissions } from '../../services/console-api/src/domain/roles.js';
+import type { publicUser } from '../../services/console-api/src/domain/accounts.js';
+import { userRoutes } from '../../services/console-api/src/domain/user-routes.js';
 import { DashboardRequest, ExploreRequest } from '../../services/console-api/src/domain/analytics/spec.js';
 import type { QueryResult as ServerQueryResult } from '../../services/console-api/src/domain/analytics/result.js';
 import { DashboardName } from '../../services/console-api/src/domain/analytics/dashboards/index.js';
 import type { ExplorationSpec } from '../src/api/analytics-types.js';
 import { DASHBOARD_SOURCES } from '../src/api/analytics.js';
 import { queryOptions, type QueryResult } from '../src/api/results.js';
-import type { App, AppHealth, NewApp, PipelineConfig, Project } from '../src/api/types.js';
+import type { App, AppHealth, LocalUser, LocalUserChange, NewApp, NewLocalUser, PipelineConfig, Project } from '../src/api/types.js';
 import { DASHBOARDS, EXPLORATIONS } from '../src/lib/dashboards-list.js';
 import { defaultSpec, cleanSpec } from '../src/lib/exploration-specs.js';
 import { ROLE_PERMISSIONS } from '../src/lib/permissions.js';
@@ -28,6 +30,7 @@ fits<Project>({} as ServerProject);
 fits<App>({} as ConsoleApp);
 fits<PipelineConfig>({} as z.infer<typeof ServerPipelineConfig>);
 fits<AppHealth>({} as ServerAppHealth);
+fits<Omit<LocalUser, 'permissions'> & { permissions: readonly string[] }>({} as ReturnType<typeof publicUser>);
 fits<QueryResult>({} as ServerQueryResult);
 // …and what the console sends must be what the server's schemas take.
 fits<z.input<typeof CreateApp>>({} as NewApp);
@@ -47,6 +50,19 @@ describe('console API client against the server schemas', () => {
     assert.ok(CreateApp.safeParse(app).success);
     const config: PipelineConfig = ServerPipelineConfig.parse({ ingest: {}, process: {}, model: {} });
     assert.deepEqual(SavePipeline.safeParse({ config, basedOnVersion: 0, comment: 'faster' }).error, undefined);
+  });
+
+  it('sends user bodies the /api/users routes accept, and nothing they refuse', () => {
+    const body = (method: string, path: string) => {
+      const schema = userRoutes.find((r) => r.method === method && r.path === path)?.body;
+      assert.ok(schema, `${method} ${path} takes a body`);
+      return schema;
+    };
+    const created: NewLocalUser = { username: 'ana', password: 'twelve chars!', role: 'Analyst' };
+    assert.deepEqual(body('POST', '/api/users').safeParse(created).error, undefined);
+    const changes: LocalUserChange[] = [{ role: 'Operator' }, { disabled: true }, { disabled: false }, { password: 'a new password' }];
+    for (const change of changes) assert.deepEqual(body('PATCH', '/api/users/:username').safeParse(change).error, undefined, JSON.stringify(change));
+    assert.equal(body('PATCH', '/api/users/:username').safeParse({ role: 'Owner' }).success, false);
   });
 
   it('asks only for dashboards the API has', () => {

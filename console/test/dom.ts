@@ -46,18 +46,20 @@ export function click(el: Element | null | undefined): void {
   });
 }
 
-/** The button whose text is `text` (trimmed). */
+/** The button whose text (trimmed) or accessible name (aria-label) is `text`. */
 export function button(container: Element, text: string | RegExp): HTMLButtonElement {
-  const found = [...container.querySelectorAll('button')].find((b) => (typeof text === 'string' ? b.textContent?.trim() === text : text.test(b.textContent ?? '') || text.test(b.getAttribute('aria-label') ?? '')));
+  const found = [...container.querySelectorAll('button')].find((b) =>
+    typeof text === 'string' ? b.textContent?.trim() === text || b.getAttribute('aria-label') === text : text.test(b.textContent ?? '') || text.test(b.getAttribute('aria-label') ?? ''),
+  );
   if (!found) throw new Error(`no button ${String(text)}; have: ${[...container.querySelectorAll('button')].map((b) => b.textContent?.trim() || b.getAttribute('aria-label')).join(' | ')}`);
   return found as HTMLButtonElement;
 }
 
-/** The control labelled `label`. */
+/** The control labelled `label` (by a <label for>, else by aria-label). */
 export function field(container: Element, label: string): HTMLInputElement {
   const l = [...container.querySelectorAll('label')].find((x) => x.textContent?.trim() === label);
   const id = l?.getAttribute('for');
-  const el = id ? container.querySelector(`[id="${id}"]`) : null;
+  const el = id ? container.querySelector(`[id="${id}"]`) : [...container.querySelectorAll('input, select, textarea')].find((x) => x.getAttribute('aria-label') === label);
   if (!el) throw new Error(`no field labelled ${label}`);
   return el as HTMLInputElement;
 }

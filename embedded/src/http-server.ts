@@ -103,7 +103,12 @@ export function createRequestListener(options: HttpServerOptions): (req: Incomin
       if ((method === 'GET' || method === 'HEAD') && mount && !url.pathname.startsWith('/api/')) {
         const file = await staticFile(mount.root, mount.path);
         if (file) {
-          res.writeHead(200, { 'content-type': file.type, 'content-length': file.body.length });
+          res.writeHead(200, {
+            'content-type': file.type,
+            'content-length': file.body.length,
+            'cache-control': file.cacheControl,
+            'x-content-type-options': 'nosniff',
+          });
           res.end(method === 'HEAD' ? undefined : file.body);
           return;
         }

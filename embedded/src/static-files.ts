@@ -12,11 +12,14 @@ const TYPES: Record<string, string> = {
   '.map': 'application/json; charset=utf-8',
 };
 
+// Content-hashed build output: a name never changes content, so browsers may keep it for good.
+const IMMUTABLE = /^(chunks|assets)\//;
+
 /**
  * A file from a built front end (console UI, demo page), or undefined. Paths never leave `root`;
  * unknown paths without an extension get index.html so the single-page app can route them.
  */
-export async function staticFile(root: string, pathname: string): Promise<{ body: Buffer; type: string } | undefined> {
+export async function staticFile(root: string, pathname: string): Promise<{ body: Buffer; type: string; cacheControl: string } | undefined> {
   let decoded: string;
   try {
     decoded = decodeURIComponent(pathname);
@@ -30,7 +33,13 @@ export async function staticFile(root: string, pathname: string): Promise<{ body
     try {
       const s = await stat(candidate);
       if (!s.isFile()) continue;
-      return { body: await readFile(candidate), type: TYPES[extname(candidate)] ?? 'application/octet-stream' };
+      const hashed = candidate === join(root, rel) && IMMUTABLE.test(rel.split(sep).join('/'));
+      return {
+        body: await readFile(candidate),
+        type: TYPES[extname(candidate)] ?? 'application/octet-stream',
+        // Everything else (index.html, main.js) keeps its name across builds: revalidate each time.
+        cacheControl: hashed ? 'public, max-age=31536000, immutable' : 'no-cache',
+      };
     } catch {
       // try the next candidate
     }

@@ -51,6 +51,21 @@ describe('console static files', () => {
   });
 });
 
+describe('static file caching', () => {
+  it('lets browsers keep content-hashed chunks for good and revalidate everything else', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'static-cache-'));
+    await writeFile(join(root, 'index.html'), '<h1>console</h1>');
+    await writeFile(join(root, 'main.js'), 'main');
+    await mkdir(join(root, 'chunks'));
+    await writeFile(join(root, 'chunks', 'dashboards-3F2A.js'), 'chunk');
+    assert.equal((await staticFile(root, '/chunks/dashboards-3F2A.js'))?.cacheControl, 'public, max-age=31536000, immutable');
+    assert.equal((await staticFile(root, '/main.js'))?.cacheControl, 'no-cache');
+    assert.equal((await staticFile(root, '/'))?.cacheControl, 'no-cache');
+    // An app route under /chunks/ falling back to index.html is not a hashed file.
+    assert.equal((await staticFile(root, '/chunks/nothing-here'))?.cacheControl, 'no-cache');
+  });
+});
+
 describe('embedded configuration', () => {
   it('defaults to 127.0.0.1:8080 and ./.clickstream', () => {
     const c = EmbeddedConfig.parse({});

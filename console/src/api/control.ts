@@ -1,6 +1,6 @@
-// The control-plane half of the console API: session, projects, apps, pipeline configuration, health.
+// The control-plane half of the console API: session, users, projects, apps, pipeline configuration, health.
 import { http } from './http.js';
-import type { App, AppHealth, AuthConfig, Me, NewApp, PipelineChange, PipelineConfig, PipelineVersion, PipelineVersionSummary, Project } from './types.js';
+import type { App, AppHealth, AuthConfig, LocalUser, LocalUserChange, Me, NewApp, NewLocalUser, PipelineChange, PipelineConfig, PipelineVersion, PipelineVersionSummary, Project } from './types.js';
 
 const enc = encodeURIComponent;
 
@@ -9,6 +9,8 @@ export const auth = {
   me: (signal?: AbortSignal) => http.get<Me>('/api/auth/me', { signal }),
   signIn: (username: string, password: string) => http.post<Me>('/api/auth/sign-in', { username, password }),
   signOut: () => http.post<void>('/api/auth/sign-out'),
+  /** Local accounts: ends every session of the caller and answers the new one (with its CSRF token). */
+  changePassword: (currentPassword: string, newPassword: string) => http.post<Me>('/api/auth/password', { currentPassword, newPassword }),
 };
 
 export const projects = {
@@ -42,4 +44,13 @@ export const pipeline = {
   save: (projectId: string, config: PipelineConfig, basedOnVersion: number, comment?: string) =>
     http.put<PipelineVersion & { saved: boolean }>(`/api/projects/${enc(projectId)}/pipeline`, { config, basedOnVersion, ...(comment ? { comment } : {}) }),
   steps: (signal?: AbortSignal) => http.get<{ steps: { name: string; kind: string; description: string }[] }>('/api/pipeline/steps', { signal }).then((r) => r.steps),
+};
+
+/** Local accounts (Admin only; the API answers 404 LOCAL_ACCOUNTS_DISABLED when sign-in is OIDC). */
+export const users = {
+  list: (signal?: AbortSignal) => http.get<{ users: LocalUser[] }>('/api/users', { signal }).then((r) => r.users),
+  create: (user: NewLocalUser) => http.post<LocalUser>('/api/users', user),
+  /** A role, password or disabled change signs the user out everywhere. */
+  update: (username: string, change: LocalUserChange) => http.patch<LocalUser>(`/api/users/${enc(username)}`, change),
+  remove: (username: string) => http.del<void>(`/api/users/${enc(username)}`),
 };

@@ -136,3 +136,22 @@ export interface AppHealth {
   failedLoads: { loadId: string; table: string; attempt: number; error: { code: string; message: string }; failedAt: string }[];
   alarms: Alarm[];
 }
+
+/** A local account (`/api/users`, embedded mode without OIDC); never its password hash. */
+export interface LocalUser {
+  username: string;
+  role: Role;
+  disabled: boolean;
+  permissions: string[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface NewLocalUser {
+  username: string;
+  password: string;
+  role: Role;
+  disabled?: boolean;
+}
+
+export type LocalUserChange = { role?: Role; password?: string; disabled?: boolean };

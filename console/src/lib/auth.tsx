@@ -12,8 +12,11 @@ export interface AuthState {
   principal?: Principal;
   error?: Error;
   can: (permission: Permission) => boolean;
+  /** Signed in with a local account (cookie session), so the password is ours to change. */
+  localAccount: boolean;
   signIn: (username: string, password: string) => Promise<void>;
   signOut: () => Promise<void>;
+  changePassword: (currentPassword: string, newPassword: string) => Promise<void>;
   retry: () => void;
 }
 
@@ -26,7 +29,7 @@ export function useAuth(): AuthState {
 }
 
 export function AuthProvider({ children, initial }: { children: ReactNode; initial?: Me }) {
-  const [state, setState] = useState<{ status: AuthState['status']; principal?: Principal; error?: Error }>(
+  const [state, setState] = useState<{ status: AuthState['status']; principal?: Me; error?: Error }>(
     initial ? { status: 'signed-in', principal: initial } : { status: 'loading' },
   );
   const [attempt, setAttempt] = useState(0);
@@ -66,6 +69,12 @@ export function AuthProvider({ children, initial }: { children: ReactNode; initi
     }
   }, []);
 
+  const changePassword = useCallback(async (currentPassword: string, newPassword: string) => {
+    const me = await auth.changePassword(currentPassword, newPassword);
+    setCsrfToken(me.csrfToken);
+    setState({ status: 'signed-in', principal: me });
+  }, []);
+
   const retry = useCallback(() => {
     setState({ status: 'loading' });
     setAttempt((a) => a + 1);
@@ -73,8 +82,8 @@ export function AuthProvider({ children, initial }: { children: ReactNode; initi
 
   const value = useMemo<AuthState>(() => {
     const permissions = permissionsOf(state.principal);
-    return { ...state, can: (p) => permissions.has(p), signIn, signOut, retry };
-  }, [state, signIn, signOut, retry]);
+    return { ...state, localAccount: state.principal?.via === 'session', can: (p) => permissions.has(p), signIn, signOut, changePassword, retry };
+  }, [state, signIn, signOut, changePassword, retry]);
 
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }

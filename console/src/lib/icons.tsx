@@ -8,6 +8,7 @@ const paths: Record<string, string> = {
   apps: 'M3 3h6v6H3zM11 3h6v6h-6zM3 11h6v6H3zM11 11h6v6h-6z',
   warn: 'M10 2l8 15H2zM10 8v4M10 14v1',
   menu: 'M3 5h14M3 10h14M3 15h14',
+  users: 'M7 9a3 3 0 1 0 0-6 3 3 0 0 0 0 6zM2 17c0-3 2.2-5 5-5s5 2 5 5M13 9a2.5 2.5 0 1 0 0-5M14 12c2.4.3 4 2.2 4 5',
 };
 
 export function Icon({ name, size = 16 }: { name: keyof typeof paths; size?: number }) {

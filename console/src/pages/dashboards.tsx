@@ -12,6 +12,7 @@ import { Card, PageHead } from '../components/ui.js';
 import { Chart } from '../charts/chart.js';
 import { cohortHeatmapOption, donutOption, rankedBarOption, retentionCurveOption, timeSeriesOption } from '../charts/options.js';
 import { DASHBOARDS } from '../lib/dashboards-list.js';
+import { fullRows } from '../lib/grid.js';
 import { comparisonPeriod } from '../lib/query-state.js';
 import { useResource } from '../lib/use-resource.js';
 import { useWorkspace } from '../lib/workspace.js';
@@ -108,16 +109,16 @@ export function DashboardsPage({ appId, board }: { appId: string; board: string 
             )}
             {(v.extraSeries ?? []).length > 0 && (
               <div className="grid cols-2">
-                {v.extraSeries!.map((x) => (
-                  <Card key={x.title} title={x.title}>
+                {v.extraSeries!.map((x, i, all) => (
+                  <Card key={x.title} title={x.title} className={fullRows(all.map(() => false))[i] ? 'span-all' : undefined}>
                     <Chart option={timeSeriesOption(x.series)} label={x.title} height={240} />
                   </Card>
                 ))}
               </div>
             )}
             <div className="grid cols-2">
-              {v.breakdowns.map((b) => (
-                <BreakdownCard key={b.id} breakdown={b} onFilter={filterOn(b.field)} />
+              {v.breakdowns.map((b, i, all) => (
+                <BreakdownCard key={b.id} breakdown={b} wide={fullRows(all.map(isWide))[i] ?? false} onFilter={filterOn(b.field)} />
               ))}
             </div>
             {(v.unavailable ?? []).length > 0 && (
@@ -158,13 +159,15 @@ function TrendCard({ series }: { series: TimeSeries }) {
   );
 }
 
-function BreakdownCard({ breakdown, onFilter }: { breakdown: Breakdown; onFilter?: (key: string) => void }) {
+/** Tables and many-metric breakdowns need the whole width. */
+const isWide = (b: Breakdown) => (b.chart ?? 'bar') === 'table' || b.metrics.length > 3;
+
+function BreakdownCard({ breakdown, wide, onFilter }: { breakdown: Breakdown; wide: boolean; onFilter?: (key: string) => void }) {
   const kind = breakdown.chart ?? 'bar';
-  const wide = kind === 'table' || breakdown.metrics.length > 3;
   return (
     <Card title={breakdown.title} flush className={wide ? 'span-all' : undefined}>
       {breakdown.rows.length === 0 ? (
-        <Empty title="No data" />
+        <Empty title="No data">Nothing for this breakdown in the period and filters chosen.</Empty>
       ) : (
         <>
           {kind !== 'table' && (

@@ -208,7 +208,7 @@ function BadRowsView({ appId }: { appId: string }) {
                 </thead>
                 <tbody>
                   {[...list].sort((a, b) => b.rows - a.rows).map((r) => (
-                    <tr key={r.reasonCode} aria-selected={r.reasonCode === chosen}>
+                    <tr key={r.reasonCode}>
                       <td>
                         <button type="button" className={r.reasonCode === chosen ? 'small primary' : 'small ghost'} aria-pressed={r.reasonCode === chosen} onClick={() => setParams({ reason: r.reasonCode }, { replace: true })}>
                           {r.reasonCode}

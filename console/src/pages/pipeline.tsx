@@ -426,7 +426,7 @@ function History({ projectId, versions }: { projectId: string; versions: Pipelin
             </thead>
             <tbody>
               {sorted.map((v) => (
-                <tr key={v.version} aria-selected={v.version === selected}>
+                <tr key={v.version}>
                   <td>
                     <button type="button" className={v.version === selected ? 'small primary' : 'small'} onClick={() => setSelected(v.version)} aria-pressed={v.version === selected}>
                       v{v.version}

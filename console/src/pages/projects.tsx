@@ -1,17 +1,16 @@
 /** @jsxRuntime automatic */
 // Projects and their apps; creating an app leads to its onboarding page (snippet + first-event check).
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { apps as appsApi, projects as projectsApi } from '../api/control.js';
-import { ApiError, type FieldIssue } from '../api/http.js';
 import { PLATFORMS, type App, type Platform, type Project } from '../api/types.js';
 import { Async, Empty } from '../components/states.js';
 import { Badge, Card, Dialog, Field, Guard, PageHead } from '../components/ui.js';
 import { useAuth } from '../lib/auth.js';
 import { formatNumber } from '../lib/format.js';
+import { issueAt, useSubmit } from '../lib/forms.js';
 import { Link, navigate } from '../lib/router.js';
 import { useResource } from '../lib/use-resource.js';
 import { useWorkspace } from '../lib/workspace.js';
-
 
 export function ProjectsPage({ projectId }: { projectId?: string }) {
   const projects = useResource('projects', (signal) => projectsApi.list(signal));
@@ -151,30 +150,6 @@ function ProjectCard({ project, apps, onNewApp }: { project: Project; apps: App[
 function EventCount({ appId }: { appId: string }) {
   const count = useResource(`count:${appId}`, (signal) => appsApi.eventCount(appId, signal));
   return <td className="num">{count.data ? formatNumber(count.data.events) : count.error ? '–' : '…'}</td>;
-}
-
-/** The issue at `path` (e.g. `name`), for showing next to its field. */
-export function issueAt(issues: FieldIssue[], ...path: (string | number)[]): string | undefined {
-  return issues.find((i) => i.path.length === path.length && i.path.every((p, k) => String(p) === String(path[k])))?.message;
-}
-
-function useSubmit<T>(run: () => Promise<T>, done: (value: T) => void) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | Error>();
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
-      done(await run());
-    } catch (err) {
-      setError(err instanceof Error ? err : new Error(String(err)));
-    } finally {
-      setBusy(false);
-    }
-  };
-  const issues = error instanceof ApiError ? error.issues : [];
-  return { busy, error, issues, submit };
 }
 
 function NewProjectDialog({ open, onClose, onCreated }: { open: boolean; onClose: () => void; onCreated: (p: Project) => void }) {
