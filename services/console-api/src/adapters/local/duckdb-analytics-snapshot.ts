@@ -3,6 +3,7 @@ import { SerialQueue, sqlString, type DuckDbWarehouse } from '@clickstream/runti
 import { createHash } from 'node:crypto';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { activityDefinition, bucketOf, pageActivityDefinition, sequenceDefinition } from '../../domain/analytics/rollups.js';
 import type { RelationName } from '../../domain/analytics/sql.js';
 
 /**
@@ -16,6 +17,10 @@ import type { RelationName } from '../../domain/analytics/sql.js';
  * (ingest_timestamp, request_id), as 001_events_deduped.sql defines it. New `sessions` / `users`
  * files change only their keys, whose merged rows are read from the views again. A file that
  * disappears or changes, or a view whose SQL changes, rebuilds everything from the views.
+ *
+ * Next to the copies it keeps the pre-aggregates of rollups.ts, made from the events copy: on new
+ * files, the `activity` buckets and the `event_sequence` sessions any changed event belongs to
+ * (before or after the change) are made again from the copy, so they stay what a rebuild makes.
  */
 export class DuckDbAnalyticsSnapshot {
   private readonly queue = new SerialQueue();
@@ -35,6 +40,11 @@ export class DuckDbAnalyticsSnapshot {
   /** The relation to query: the copy once it exists, the view before (or if it cannot be made). */
   relation(name: RelationName): string {
     return this.ready && name !== 'bad_rows' ? `${this.schema}.${name}` : name;
+  }
+
+  /** Whether the pre-aggregates (rollups.ts) exist and are up to date: only with the copies. */
+  get rollups(): boolean {
+    return this.ready;
   }
 
   /** New data may have arrived: look at the files before the next query. */
@@ -74,17 +84,21 @@ export class DuckDbAnalyticsSnapshot {
     await this.warehouse.run(`CREATE TABLE IF NOT EXISTS ${s}.files (table_name VARCHAR, path VARCHAR, size BIGINT, PRIMARY KEY (table_name, path))`);
     await this.warehouse.run(`CREATE TABLE IF NOT EXISTS ${s}.state (key VARCHAR PRIMARY KEY, value VARCHAR)`);
     const known = await this.warehouse.query<{ table_name: string; path: string; size: number | string }>(`SELECT table_name, path, size FROM ${s}.files`);
-    const [stored] = await this.warehouse.query<{ value: string }>(`SELECT value FROM ${s}.state WHERE key = 'definitions'`);
+    const state = await this.warehouse.query<{ key: string; value: string }>(`SELECT key, value FROM ${s}.state`);
+    const stored = (key: string) => state.find((r) => r.key === key)?.value;
     const knownByPath = new Map(known.map((k) => [k.path, Number(k.size)]));
     const current = new Map(files.map((f) => [f.path, f]));
     const replaced = known.some((k) => current.get(k.path)?.size !== Number(k.size));
     const added = files.filter((f) => !knownByPath.has(f.path));
-    if (!this.ready || replaced || stored?.value !== definitions) {
-      const tablesExist = await this.copiesExist();
-      if (!tablesExist || replaced || stored?.value !== definitions) {
+    if (!this.ready || replaced || stored('definitions') !== definitions) {
+      if (!(await this.tablesExist(COPIES)) || replaced || stored('definitions') !== definitions) {
         await this.rebuild(files, definitions);
         this.ready = true;
         return true;
+      }
+      // Copies from before the pre-aggregates existed, or of another definition of them: only those are made.
+      if (stored('rollups') !== ROLLUPS_VERSION || !(await this.tablesExist(ROLLUPS))) {
+        await this.transaction((run) => this.buildRollups(run));
       }
       this.ready = true;
     }
@@ -93,12 +107,18 @@ export class DuckDbAnalyticsSnapshot {
     return true;
   }
 
-  private async copiesExist(): Promise<boolean> {
-    const rows = await this.warehouse.query<{ n: number | string }>(
-      `SELECT count(*) AS n FROM duckdb_tables() WHERE schema_name = $1 AND table_name IN ('events_deduped', 'sessions_merged', 'users_merged')`,
-      [this.schema],
-    );
-    return Number(rows[0]?.n ?? 0) === 3;
+  private async tablesExist(names: readonly string[]): Promise<boolean> {
+    const rows = await this.warehouse.query<{ table_name: string }>(`SELECT table_name FROM duckdb_tables() WHERE schema_name = $1`, [this.schema]);
+    return names.every((name) => rows.some((r) => r.table_name === name));
+  }
+
+  /** The pre-aggregates of rollups.ts, from the events copy (sorted for range scans). */
+  private async buildRollups(run: (sql: string) => Promise<void>): Promise<void> {
+    const s = this.schema;
+    await run(`CREATE OR REPLACE TABLE ${s}.activity AS ${activityDefinition(`${s}.events_deduped`)} ORDER BY "app_id", "bucket"`);
+    await run(`CREATE OR REPLACE TABLE ${s}.page_activity AS ${pageActivityDefinition(`${s}.events_deduped`)} ORDER BY "app_id", "bucket"`);
+    await run(`CREATE OR REPLACE TABLE ${s}.event_sequence AS ${sequenceDefinition(`${s}.events_deduped`)} ORDER BY "app_id", "event_timestamp"`);
+    await run(`INSERT OR REPLACE INTO ${s}.state VALUES ('rollups', ${sqlString(ROLLUPS_VERSION)})`);
   }
 
   /** Everything again from the views, in one transaction; the copies are sorted for range scans. */
@@ -108,6 +128,7 @@ export class DuckDbAnalyticsSnapshot {
       await run(`CREATE OR REPLACE TABLE ${s}.events_deduped AS SELECT * FROM events_deduped ORDER BY app_id, event_timestamp`);
       await run(`CREATE OR REPLACE TABLE ${s}.sessions_merged AS SELECT * FROM sessions_merged ORDER BY app_id, session_start`);
       await run(`CREATE OR REPLACE TABLE ${s}.users_merged AS SELECT * FROM users_merged ORDER BY app_id, first_touch_timestamp`);
+      await this.buildRollups(run);
       await run(`DELETE FROM ${s}.files`);
       await this.track(run, files);
       await run(`INSERT OR REPLACE INTO ${s}.state VALUES ('definitions', ${sqlString(definitions)})`);
@@ -128,8 +149,14 @@ export class DuckDbAnalyticsSnapshot {
         await run(`DELETE FROM best USING ${s}.events_deduped c
           WHERE c.app_id = best.app_id AND c.event_id = best.event_id
             AND (c.ingest_timestamp < best.ingest_timestamp OR (c.ingest_timestamp = best.ingest_timestamp AND c.request_id <= best.request_id))`);
+        // The rows that change: the winners replaced and the new ones; their buckets and sessions are made again.
+        await run(`CREATE OR REPLACE TEMP TABLE changed_events AS
+          SELECT c.app_id, c.event_timestamp, c.session_id FROM ${s}.events_deduped c SEMI JOIN best ON c.app_id = best.app_id AND c.event_id = best.event_id
+          UNION ALL SELECT app_id, event_timestamp, session_id FROM best`);
         await run(`DELETE FROM ${s}.events_deduped c USING best WHERE c.app_id = best.app_id AND c.event_id = best.event_id`);
         await run(`INSERT INTO ${s}.events_deduped BY NAME SELECT * FROM best`);
+        await this.remakeRollups(run);
+        await run('DROP TABLE changed_events');
         await run('DROP TABLE best');
         await run('DROP TABLE incoming');
       }
@@ -146,6 +173,32 @@ export class DuckDbAnalyticsSnapshot {
       }
       await this.track(run, added);
     });
+  }
+
+  /** Makes again, from the events copy, the activity and page_activity buckets and the event_sequence sessions of `changed_events`. */
+  private async remakeRollups(run: (sql: string) => Promise<void>): Promise<void> {
+    const s = this.schema;
+    const bucket = bucketOf('event_timestamp');
+    await run(`CREATE OR REPLACE TEMP TABLE changed_buckets AS
+      SELECT DISTINCT app_id, ${bucket} AS bucket FROM changed_events WHERE event_timestamp IS NOT NULL`);
+    // The time bounds let the scans skip the copy's row groups outside the changed buckets.
+    const inChanged = `e.event_timestamp >= (SELECT min(bucket) FROM changed_buckets) AND e.event_timestamp < (SELECT max(bucket) FROM changed_buckets) + INTERVAL 1 DAY
+        AND EXISTS (SELECT 1 FROM changed_buckets k WHERE k.app_id = e.app_id AND k.bucket = ${bucketOf('e.event_timestamp')})`;
+    for (const [table, definition] of [
+      ['activity', activityDefinition],
+      ['page_activity', pageActivityDefinition],
+    ] as const) {
+      await run(`DELETE FROM ${s}.${table} r USING changed_buckets k WHERE r.app_id = k.app_id AND r.bucket = k.bucket`);
+      await run(`INSERT INTO ${s}.${table} BY NAME ${definition(`${s}.events_deduped`, inChanged)}`);
+    }
+    await run(`CREATE OR REPLACE TEMP TABLE changed_sessions AS SELECT DISTINCT app_id, session_id FROM changed_events WHERE session_id IS NOT NULL`);
+    await run(`DELETE FROM ${s}.event_sequence r USING changed_sessions k WHERE r.app_id = k.app_id AND r.session_id = k.session_id`);
+    await run(`INSERT INTO ${s}.event_sequence BY NAME ${sequenceDefinition(
+      `${s}.events_deduped`,
+      'EXISTS (SELECT 1 FROM changed_sessions k WHERE k.app_id = e.app_id AND k.session_id = e.session_id)',
+    )}`);
+    await run('DROP TABLE changed_buckets');
+    await run('DROP TABLE changed_sessions');
   }
 
   private async track(run: (sql: string) => Promise<void>, files: DataFile[]): Promise<void> {
@@ -200,6 +253,11 @@ export class DuckDbAnalyticsSnapshot {
     return out;
   }
 }
+
+const COPIES = ['events_deduped', 'sessions_merged', 'users_merged'] as const;
+const ROLLUPS = ['activity', 'page_activity', 'event_sequence'] as const;
+/** Changes with the pre-aggregates' definitions, so tables made by another version are made again. */
+const ROLLUPS_VERSION = createHash('sha256').update([activityDefinition, pageActivityDefinition, sequenceDefinition].map((d) => d('source')).join('\n')).digest('hex');
 
 class ViewsMissing extends Error {
   constructor() {

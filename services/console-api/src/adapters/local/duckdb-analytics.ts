@@ -37,15 +37,19 @@ export class DuckDbAnalyticsWarehouse implements AnalyticsWarehouse {
 export class DuckDbAnalytics extends AnalyticsEngine {
   private readonly local: DuckDbAnalyticsWarehouse;
 
-  constructor(warehouse: DuckDbWarehouse, options: AnalyticsEngineOptions & { snapshot?: boolean } = {}) {
+  /**
+   * `rollups: false` reads the copies only, never the pre-aggregates (to compare them); without
+   * the copies (`snapshot: false`) there are none.
+   */
+  constructor(warehouse: DuckDbWarehouse, options: Omit<AnalyticsEngineOptions, 'rollups'> & { snapshot?: boolean; rollups?: boolean } = {}) {
     const local = new DuckDbAnalyticsWarehouse(warehouse, options);
-    super(local, options);
+    super(local, { ...options, rollups: () => options.rollups !== false && (local.snapshot?.rollups ?? false) });
     this.local = local;
   }
 
   /**
-   * Brings the local copies up to date now (the first time on a large warehouse takes a while:
-   * ~1 s per million events on two cores), so the first dashboard does not wait for it.
+   * Brings the local copies and their pre-aggregates up to date now (the first time on a large
+   * warehouse takes a while: minutes at 10M events on two cores), so the first dashboard does not wait for it.
    */
   async warm(): Promise<void> {
     await this.local.prepare();

@@ -1,7 +1,8 @@
 import type { Dialect } from './dialects.js';
 import { dimensionSql, dimensionType, fieldSql, hasEventColumn, type FieldRef } from './fields.js';
 import { n, num, ratio, str, unavailablePanel, type Panel, type Row } from './panel.js';
-import { e, eventsWhere, isPageView, sessionsWhere, type QueryContext } from './scope.js';
+import { isActivityDimension, useActivity } from './rollups.js';
+import { a, activityWhere, e, eventsWhere, isPageView, sessionsWhere, type QueryContext } from './scope.js';
 import { sql, trusted, type Sql } from './sql.js';
 
 export const NOT_SET = '(not set)';
@@ -31,10 +32,14 @@ export function eventBreakdown(ctx: QueryContext, name: string, dimension: strin
   if (!hasEventColumn(dimension) && !['page', 'source_medium'].includes(dimension)) {
     return unavailablePanel(name, eventBreakdownColumns, `The warehouse contract has no ${dimension} column yet.`);
   }
-  const value = asText(ctx.dialect, dimensionSql(dimension, e), dimensionType(dimension));
-  const grouped = sql`SELECT ${value} AS "value", count(DISTINCT e."user_pseudo_id") AS "users", count(DISTINCT e."session_id") AS "sessions",
-    count(*) AS "events", count(CASE WHEN ${isPageView(sql`e."event_type"`)} THEN 1 END) AS "views"
-    ${eventsWhere(ctx)} GROUP BY 1`;
+  const grouped =
+    isActivityDimension(dimension) && useActivity(ctx)
+      ? sql`SELECT ${asText(ctx.dialect, dimensionSql(dimension, a), dimensionType(dimension))} AS "value", count(DISTINCT a."user_pseudo_id") AS "users",
+          count(DISTINCT a."session_id") AS "sessions", sum(a."events") AS "events", sum(a."views") AS "views"
+          ${activityWhere(ctx)} GROUP BY 1`
+      : sql`SELECT ${asText(ctx.dialect, dimensionSql(dimension, e), dimensionType(dimension))} AS "value", count(DISTINCT e."user_pseudo_id") AS "users",
+          count(DISTINCT e."session_id") AS "sessions", count(*) AS "events", count(CASE WHEN ${isPageView(sql`e."event_type"`)} THEN 1 END) AS "views"
+          ${eventsWhere(ctx)} GROUP BY 1`;
   return {
     name,
     columns: eventBreakdownColumns,

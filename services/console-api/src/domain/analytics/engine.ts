@@ -31,6 +31,11 @@ export interface AnalyticsEngineOptions {
   externalVersion?: () => Promise<string>;
   /** Statements of one request running at once. */
   concurrency?: number;
+  /**
+   * Whether the warehouse keeps the pre-aggregates of rollups.ts right now (asked after it
+   * prepared). Queries then read them where the answer is exactly the same.
+   */
+  rollups?: () => boolean;
 }
 
 type Options = DashboardRequest | ExploreRequest;
@@ -117,7 +122,7 @@ export class AnalyticsEngine implements AnalyticsQueries {
     const timezone = request.timezone ?? defaults.timezone ?? 'UTC';
     const now = this.clock.now();
     const range = resolveRange(request.dateRange, timezone, now);
-    const base = { appId, dialect: this.dialect, filters: request.filters, now };
+    const base = { appId, dialect: this.dialect, filters: request.filters, now, rollups: this.options.rollups?.() ?? false };
     const ctx = queryContext({ ...base, range });
     if (!request.comparison) return { ctx };
     return { ctx, compared: queryContext({ ...base, range: comparisonRange(range, request.comparison) }) };
@@ -131,6 +136,8 @@ export class AnalyticsEngine implements AnalyticsQueries {
     defaults: QueryDefaults,
     build: (ctx: QueryContext) => Panel[],
   ): Promise<QueryResult> {
+    // Up to date first: whether the pre-aggregates can be read depends on it.
+    await this.prepare();
     const { ctx, compared } = this.contexts(appId, request, defaults);
     const panels = build(ctx);
     const realtime = panels.some((p) => p.periodic === false);
@@ -186,16 +193,26 @@ export class AnalyticsEngine implements AnalyticsQueries {
   private async tables(panels: Panel[], ctx: QueryContext): Promise<Record<string, ResultTable>> {
     const jobs: (() => Promise<void>)[] = [];
     const results = new Map<Panel, Record<string, Row[]>>();
+    // Parts that are the same statement (panels sharing one scan) run once.
+    const statements = new Map<string, { query: BoundQuery; columns: ColumnSpec[]; rows?: Row[] }>();
+    const pending: { got: Record<string, Row[]>; key: string; statement: string }[] = [];
     for (const panel of panels) {
       const got: Record<string, Row[]> = {};
       results.set(panel, got);
       for (const [key, part] of Object.entries(panel.parts)) {
+        const query = this.bind(part.query);
+        const statement = JSON.stringify([query.sql, query.params, part.columns]);
+        pending.push({ got, key, statement });
+        if (statements.has(statement)) continue;
+        const entry: { query: BoundQuery; columns: ColumnSpec[]; rows?: Row[] } = { query, columns: part.columns };
+        statements.set(statement, entry);
         jobs.push(async () => {
-          got[key] = await this.select(part.query, part.columns);
+          entry.rows = await this.selectBound(query, part.columns);
         });
       }
     }
     await runLimited(jobs, this.concurrency);
+    for (const { got, key, statement } of pending) got[key] = statements.get(statement)!.rows!;
     const out: Record<string, ResultTable> = {};
     for (const panel of panels) {
       if (panel.unavailable) {
@@ -214,7 +231,11 @@ export class AnalyticsEngine implements AnalyticsQueries {
   }
 
   private async select(query: Sql, columns: ColumnSpec[]): Promise<Row[]> {
-    const rows = await this.warehouse.select(this.bind(query));
+    return this.selectBound(this.bind(query), columns);
+  }
+
+  private async selectBound(query: BoundQuery, columns: ColumnSpec[]): Promise<Row[]> {
+    const rows = await this.warehouse.select(query);
     return rows.map((raw) => {
       const row: Row = {};
       for (const c of columns) row[c.name] = coerce(raw[c.name], c.type);

@@ -13,6 +13,8 @@ export interface QueryContext {
   /** The instant the query runs at (realtime panels), epoch ms. */
   now: number;
   shift: ZoneShift;
+  /** The warehouse keeps the pre-aggregates of rollups.ts (the embedded one does). */
+  rollups?: boolean;
 }
 
 const DAY_MS = 86_400_000;
@@ -26,6 +28,7 @@ export function queryContext(input: Omit<QueryContext, 'shift'>): QueryContext {
 
 export const e = trusted('e');
 export const s = trusted('s');
+export const a = trusted('a');
 
 export function ts(ctx: QueryContext, utcMs: number): Sql {
   return ctx.dialect.timestamp(sql`${sqlTimestampText(utcMs)}`);
@@ -64,6 +67,18 @@ export function eventsWhere(ctx: QueryContext, options: { extra?: Sql; fromUtc?:
     inRange(ctx, sql`e."event_timestamp"`, options.fromUtc, options.toUtc),
     options.filtered === false ? sql`` : filtersSql(ctx.filters, e, ctx.dialect),
     options.extra ?? sql``,
+  ])}`;
+}
+
+/**
+ * `FROM activity a WHERE <app> AND <buckets of the period> AND <filters>`: the same events as
+ * eventsWhere, pre-aggregated (only where rollups.ts's useActivity says so).
+ */
+export function activityWhere(ctx: QueryContext, options: { fromUtc?: number; toUtc?: number } = {}): Sql {
+  return sql`FROM ${relation('activity')} a WHERE ${and([
+    sql`a."app_id" = ${ctx.appId}`,
+    inRange(ctx, sql`a."bucket"`, options.fromUtc, options.toUtc),
+    filtersSql(ctx.filters, a, ctx.dialect),
   ])}`;
 }
 

@@ -9,8 +9,11 @@
  */
 export type SqlValue = string | number | boolean | null;
 
-/** The warehouse relations queries read (model-athena's views; the bad-row table). */
-export type RelationName = 'events_deduped' | 'sessions_merged' | 'users_merged' | 'bad_rows';
+/**
+ * The warehouse relations queries read (model-athena's views; the bad-row table), and the
+ * pre-aggregates of rollups.ts, read only where the warehouse keeps them.
+ */
+export type RelationName = 'events_deduped' | 'sessions_merged' | 'users_merged' | 'bad_rows' | 'activity' | 'page_activity' | 'event_sequence';
 
 type Token = { kind: 'text'; text: string } | { kind: 'param'; value: SqlValue } | { kind: 'relation'; name: RelationName };
 

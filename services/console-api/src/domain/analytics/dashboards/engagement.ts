@@ -1,12 +1,18 @@
 import { asText, topRows } from '../breakdowns.js';
 import { dimensionSql } from '../fields.js';
 import { date, n, num, ratio, str, type Panel, type Row } from '../panel.js';
-import { e, eventsWhere, isPageView, localDay, type QueryContext } from '../scope.js';
-import { sql, trusted } from '../sql.js';
+import { ENGAGEMENT_EVENT, engagementMsec, SCROLL_EVENT, useActivity, usePageActivity } from '../rollups.js';
+import { activityWhere, e, eventsWhere, inRange, isPageView, localDay, type QueryContext } from '../scope.js';
+import { relation, sql, trusted, type Sql } from '../sql.js';
 import { rangeDays } from '../time-range.js';
 
-const ENGAGEMENT = '_user_engagement';
-const SCROLL = '_scroll';
+const ENGAGEMENT = ENGAGEMENT_EVENT;
+const SCROLL = SCROLL_EVENT;
+
+/** page_activity rows of the period holding any of the counts named (the events' WHERE of the direct query). */
+function pagesWhere(ctx: QueryContext, any: Sql): Sql {
+  return sql`FROM ${relation('page_activity')} p WHERE p."app_id" = ${ctx.appId} AND ${inRange(ctx, sql`p."bucket"`)} AND (${any})`;
+}
 
 const withoutRank = ({ main }: Record<string, Row[]>) => main!.map(({ rank: _rank, ...r }) => r);
 
@@ -15,7 +21,7 @@ export function engagement(ctx: QueryContext, limit: number): Panel[] {
   const { dialect } = ctx;
   const page = asText(dialect, dimensionSql('page', e));
   const type = sql`e."event_type"`;
-  const engagementMs = dialect.toDouble(dialect.jsonText(sql`e."attributes"`, '_engagement_time_msec'));
+  const engagementMs = engagementMsec(dialect, e);
   return [
     {
       name: 'pages',
@@ -23,7 +29,11 @@ export function engagement(ctx: QueryContext, limit: number): Panel[] {
       parts: {
         main: {
           query: topRows(
-            sql`SELECT ${page} AS "value", count(CASE WHEN ${isPageView(type)} THEN 1 END) AS "views",
+            usePageActivity(ctx)
+              ? sql`SELECT ${asText(dialect, sql`p."page"`)} AS "value", sum(p."views") AS "views",
+                  count(DISTINCT CASE WHEN p."views" > 0 THEN p."user_pseudo_id" END) AS "users", sum(p."engagement_msec") AS "engagement_msec"
+                ${pagesWhere(ctx, sql`p."views" > 0 OR p."engagements" > 0`)} GROUP BY 1`
+              : sql`SELECT ${page} AS "value", count(CASE WHEN ${isPageView(type)} THEN 1 END) AS "views",
                   count(DISTINCT CASE WHEN ${isPageView(type)} THEN e."user_pseudo_id" END) AS "users",
                   sum(CASE WHEN ${type} = ${ENGAGEMENT} THEN ${engagementMs} END) AS "engagement_msec"
                 ${eventsWhere(ctx, { extra: sql`(${isPageView(type)} OR ${type} = ${ENGAGEMENT})` })} GROUP BY 1`,
@@ -63,8 +73,11 @@ export function engagement(ctx: QueryContext, limit: number): Panel[] {
       columns: [date('date'), n('active_users'), n('engagement_seconds'), n('avg_engagement_seconds')],
       parts: {
         main: {
-          query: sql`SELECT ${localDay(ctx, sql`e."event_timestamp"`)} AS "date", count(DISTINCT e."user_pseudo_id") AS "active_users",
-              sum(CASE WHEN ${type} = ${ENGAGEMENT} THEN ${engagementMs} END) AS "engagement_msec" ${eventsWhere(ctx)} GROUP BY 1`,
+          query: useActivity(ctx)
+            ? sql`SELECT ${localDay(ctx, sql`a."bucket"`)} AS "date", count(DISTINCT a."user_pseudo_id") AS "active_users",
+                sum(a."engagement_msec") AS "engagement_msec" ${activityWhere(ctx)} GROUP BY 1`
+            : sql`SELECT ${localDay(ctx, sql`e."event_timestamp"`)} AS "date", count(DISTINCT e."user_pseudo_id") AS "active_users",
+                sum(CASE WHEN ${type} = ${ENGAGEMENT} THEN ${engagementMs} END) AS "engagement_msec" ${eventsWhere(ctx)} GROUP BY 1`,
           columns: [date('date'), n('active_users'), n('engagement_msec')],
         },
       },
@@ -83,7 +96,11 @@ export function engagement(ctx: QueryContext, limit: number): Panel[] {
       parts: {
         main: {
           query: topRows(
-            sql`SELECT ${page} AS "value", count(CASE WHEN ${isPageView(type)} THEN 1 END) AS "views",
+            usePageActivity(ctx)
+              ? sql`SELECT ${asText(dialect, sql`p."page"`)} AS "value", sum(p."views") AS "views", sum(p."scrolls") AS "scrolls",
+                  count(DISTINCT CASE WHEN p."scrolls" > 0 THEN p."user_pseudo_id" END) AS "scroll_users"
+                ${pagesWhere(ctx, sql`p."views" > 0 OR p."scrolls" > 0`)} GROUP BY 1`
+              : sql`SELECT ${page} AS "value", count(CASE WHEN ${isPageView(type)} THEN 1 END) AS "views",
                   count(CASE WHEN ${type} = ${SCROLL} THEN 1 END) AS "scrolls",
                   count(DISTINCT CASE WHEN ${type} = ${SCROLL} THEN e."user_pseudo_id" END) AS "scroll_users"
                 ${eventsWhere(ctx, { extra: sql`(${isPageView(type)} OR ${type} = ${SCROLL})` })} GROUP BY 1`,

@@ -1,5 +1,6 @@
 import { date, n, num, ratio, str, type Panel, type Row } from '../panel.js';
-import { eventsWhere, inRange, isPageView, localDay, localTime, sessionsWhere, userFilter, type QueryContext } from '../scope.js';
+import { useActivity } from '../rollups.js';
+import { activityWhere, eventsWhere, inRange, isPageView, localDay, localTime, sessionsWhere, userFilter, type QueryContext } from '../scope.js';
 import { and, relation, sql, type Sql } from '../sql.js';
 import { rangeDays, zoneOffset } from '../time-range.js';
 
@@ -26,9 +27,17 @@ const totalsColumns = [
   n('avg_engagement_seconds'),
 ];
 
+/** Active users, events and views of the period (from the activity pre-aggregate where it answers the same). */
+function eventTotals(ctx: QueryContext): Sql {
+  if (useActivity(ctx)) {
+    return sql`SELECT count(DISTINCT a."user_pseudo_id") AS "active_users", COALESCE(sum(a."events"), 0) AS "events", COALESCE(sum(a."views"), 0) AS "views" ${activityWhere(ctx)}`;
+  }
+  return sql`SELECT count(DISTINCT e."user_pseudo_id") AS "active_users", count(*) AS "events", ${views} AS "views" ${eventsWhere(ctx)}`;
+}
+
 function totals(ctx: QueryContext): Panel {
   const query = sql`SELECT * FROM
-    (SELECT count(DISTINCT e."user_pseudo_id") AS "active_users", count(*) AS "events", ${views} AS "views" ${eventsWhere(ctx)}) a
+    (${eventTotals(ctx)}) a
     CROSS JOIN (SELECT count(*) AS "sessions", count(CASE WHEN s."is_bounce" THEN 1 END) AS "bounces",
                        sum(s."engagement_time_msec") AS "engagement_msec" ${sessionsWhere(ctx)}) b
     CROSS JOIN (SELECT count(*) AS "new_users" ${newUsersWhere(ctx)}) c`;
@@ -67,8 +76,11 @@ function daily(ctx: QueryContext): Panel {
     columns: [date('date'), n('active_users'), n('new_users'), n('sessions'), n('views'), n('events'), n('bounce_rate'), n('avg_engagement_seconds')],
     parts: {
       events: {
-        query: sql`SELECT ${day(sql`e."event_timestamp"`)} AS "date", count(DISTINCT e."user_pseudo_id") AS "active_users", count(*) AS "events", ${views} AS "views"
-          ${eventsWhere(ctx)} GROUP BY 1`,
+        query: useActivity(ctx)
+          ? sql`SELECT ${day(sql`a."bucket"`)} AS "date", count(DISTINCT a."user_pseudo_id") AS "active_users", sum(a."events") AS "events", sum(a."views") AS "views"
+              ${activityWhere(ctx)} GROUP BY 1`
+          : sql`SELECT ${day(sql`e."event_timestamp"`)} AS "date", count(DISTINCT e."user_pseudo_id") AS "active_users", count(*) AS "events", ${views} AS "views"
+              ${eventsWhere(ctx)} GROUP BY 1`,
         columns: [date('date'), n('active_users'), n('events'), n('views')],
       },
       sessions: {

@@ -1,5 +1,6 @@
 import { date, n, num, ratio, type Panel, type Row } from '../panel.js';
-import { eventsWhere, localDay, localTime, type QueryContext } from '../scope.js';
+import { useActivity } from '../rollups.js';
+import { activityWhere, eventsWhere, localDay, localTime, type QueryContext } from '../scope.js';
 import { sql } from '../sql.js';
 import { addDays, daysBetween, rangeDays } from '../time-range.js';
 import { newUsersWhere } from './overview.js';
@@ -17,8 +18,11 @@ const MAX_COHORT_WEEKS = 12;
  */
 export function activeUsersPanel(ctx: QueryContext): Panel {
   const lookbackUtc = ctx.range.startUtc - (WINDOWS.mau - 1) * DAY_MS - DAY_MS;
+  const days = useActivity(ctx, { fromUtc: lookbackUtc })
+    ? sql`SELECT DISTINCT a."user_pseudo_id" AS "u", ${localDay(ctx, sql`a."bucket"`)} AS "d" ${activityWhere(ctx, { fromUtc: lookbackUtc })}`
+    : sql`SELECT DISTINCT e."user_pseudo_id" AS "u", ${localDay(ctx, sql`e."event_timestamp"`)} AS "d" ${eventsWhere(ctx, { fromUtc: lookbackUtc })}`;
   const query = sql`WITH "days" AS (
-      SELECT DISTINCT e."user_pseudo_id" AS "u", ${localDay(ctx, sql`e."event_timestamp"`)} AS "d" ${eventsWhere(ctx, { fromUtc: lookbackUtc })}
+      ${days}
     ), "seq" AS (
       SELECT "d", ${ctx.dialect.unitsBetween('day', sql`"d"`, sql`LEAD("d") OVER (PARTITION BY "u" ORDER BY "d")`)} AS "gap" FROM "days"
     )
@@ -69,7 +73,11 @@ function cohorts(ctx: QueryContext): Panel {
       sizes: { query: sql`WITH ${cohort} SELECT CAST("c" AS DATE) AS "cohort", count(*) AS "size" FROM "cohort" GROUP BY 1`, columns: [date('cohort'), n('size')] },
       returns: {
         query: sql`WITH ${cohort}, "activity" AS (
-            SELECT DISTINCT e."user_pseudo_id" AS "u", ${week(sql`e."event_timestamp"`)} AS "p" ${eventsWhere(ctx)}
+            ${
+              useActivity(ctx)
+                ? sql`SELECT DISTINCT a."user_pseudo_id" AS "u", ${week(sql`a."bucket"`)} AS "p" ${activityWhere(ctx)}`
+                : sql`SELECT DISTINCT e."user_pseudo_id" AS "u", ${week(sql`e."event_timestamp"`)} AS "p" ${eventsWhere(ctx)}`
+            }
           )
           SELECT CAST(c."c" AS DATE) AS "cohort", ${ctx.dialect.unitsBetween('week', sql`c."c"`, sql`a."p"`)} AS "period", count(DISTINCT c."u") AS "users"
           FROM "cohort" c JOIN "activity" a ON a."u" = c."u" AND a."p" >= c."c" GROUP BY 1, 2`,

@@ -51,19 +51,31 @@ export function funnelExploration(ctx: QueryContext, spec: FunnelExploration): P
   const k = spec.steps.length;
   const strict = spec.order === 'strict';
   const windowMs = spec.window.value * UNIT_MS[spec.window.unit];
-  const match = spec.steps.map((step) => and([sql`e."event_type" = ${step.event}`, filtersSql(step.filters, e, dialect)]));
+  const match = spec.steps.map((step) =>
+    step.filters.length === 0 ? sql`e."event_type" = ${step.event}` : and([sql`e."event_type" = ${step.event}`, filtersSql(step.filters, e, dialect)]),
+  );
   const flags = joinSql(
     match.map((m, i) => sql`CASE WHEN ${m} THEN 1 ELSE 0 END AS ${trusted(`"m${i + 1}"`)}`),
     ', ',
   );
   const breakdown = spec.breakdown ? fieldText(ctx, spec.breakdown) : sql`${'(all)'}`;
   const number = strict ? sql`, row_number() OVER (PARTITION BY e."user_pseudo_id" ORDER BY e."event_timestamp", e."event_id") AS "n"` : sql``;
-  const relevant = strict ? undefined : sql`(${joinSql(match.map((m) => sql`(${m})`), ' OR ')})`;
+  // Steps without filters of their own: one IN list, which engines filter far faster than ORs.
+  const plain = spec.steps.every((step) => step.filters.length === 0);
+  const relevant = strict
+    ? undefined
+    : plain
+      ? sql`e."event_type" IN (${joinSql(spec.steps.map((step) => sql`${step.event}`), ', ')})`
+      : sql`(${joinSql(match.map((m) => sql`(${m})`), ' OR ')})`;
   const ctes: Sql[] = [
-    sql`"ev" AS (SELECT e."user_pseudo_id" AS "u", e."event_timestamp" AS "t", e."event_id" AS "id", ${breakdown} AS "b", ${flags}${number}
+    sql`"ev" AS (SELECT e."user_pseudo_id" AS "u", e."event_timestamp" AS "t", ${strict || spec.breakdown ? sql`e."event_id" AS "id", ` : sql``}${breakdown} AS "b", ${flags}${number}
       ${eventsWhere(ctx, { extra: and([sql`e."user_pseudo_id" IS NOT NULL`, relevant ?? sql``]) })})`,
-    sql`"s1" AS (SELECT "u", "b", "t" AS "t1"${strict ? trusted(', "n" AS "n1"') : trusted('')} FROM (
-      SELECT ev.*, row_number() OVER (PARTITION BY "u" ORDER BY "t", "id") AS "r" FROM "ev" WHERE "m1" = 1) x WHERE "r" = 1)`,
+    // Entry: the user's first step-1 event. Without a breakdown or strict numbers only its time is
+    // carried, and the constant "b" makes the minimum per user that event's time: no window needed.
+    strict || spec.breakdown
+      ? sql`"s1" AS (SELECT "u", "b", "t" AS "t1"${strict ? trusted(', "n" AS "n1"') : trusted('')} FROM (
+      SELECT ev.*, row_number() OVER (PARTITION BY "u" ORDER BY "t", "id") AS "r" FROM "ev" WHERE "m1" = 1) x WHERE "r" = 1)`
+      : sql`"s1" AS (SELECT "u", "b", min("t") AS "t1" FROM "ev" WHERE "m1" = 1 GROUP BY "u", "b")`,
   ];
   const carried = (upTo: number) => {
     const names = ['u', 'b'];

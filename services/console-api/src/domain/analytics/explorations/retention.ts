@@ -1,7 +1,8 @@
 import * as z from 'zod';
 import { cohortTable, periodsUntil } from '../dashboards/retention.js';
 import { date, n, type Panel } from '../panel.js';
-import { eventsWhere, localTime, type QueryContext } from '../scope.js';
+import { useActivity } from '../rollups.js';
+import { activityWhere, eventsWhere, localTime, type QueryContext } from '../scope.js';
 import { and, sql } from '../sql.js';
 import { EventName } from './common.js';
 
@@ -27,9 +28,19 @@ export function retentionExploration(ctx: QueryContext, spec: RetentionExplorati
   const { dialect } = ctx;
   const bucket = (x: ReturnType<typeof sql>) => dialect.trunc(spec.granularity, localTime(ctx, x));
   const only = (event: string | undefined) => (event === undefined ? sql`` : sql`e."event_type" = ${event}`);
-  const cohort = sql`"starts" AS (SELECT e."user_pseudo_id" AS "u", min(e."event_timestamp") AS "t0"
-      ${eventsWhere(ctx, { extra: and([sql`e."user_pseudo_id" IS NOT NULL`, only(spec.startEvent)]) })} GROUP BY 1),
+  // Any event starts and returns: the activity pre-aggregate has them by 15 minutes, whose
+  // periods are those of their events (t0 is then the start of the first event's bucket).
+  const activity = spec.startEvent === undefined && spec.returnEvent === undefined && useActivity(ctx);
+  const starts = activity
+    ? sql`SELECT a."user_pseudo_id" AS "u", min(a."bucket") AS "t0" ${activityWhere(ctx)} AND a."user_pseudo_id" IS NOT NULL GROUP BY 1`
+    : sql`SELECT e."user_pseudo_id" AS "u", min(e."event_timestamp") AS "t0"
+      ${eventsWhere(ctx, { extra: and([sql`e."user_pseudo_id" IS NOT NULL`, only(spec.startEvent)]) })} GROUP BY 1`;
+  const cohort = sql`"starts" AS (${starts}),
     "cohort" AS (SELECT "u", ${bucket(sql`"t0"`)} AS "c" FROM "starts")`;
+  const back = activity
+    ? sql`SELECT DISTINCT a."user_pseudo_id" AS "u", ${bucket(sql`a."bucket"`)} AS "p" ${activityWhere(ctx)}`
+    : sql`SELECT DISTINCT e."user_pseudo_id" AS "u", ${bucket(sql`e."event_timestamp"`)} AS "p"
+              ${eventsWhere(ctx, { extra: only(spec.returnEvent) })}`;
   return [
     {
       name: 'cohorts',
@@ -38,8 +49,7 @@ export function retentionExploration(ctx: QueryContext, spec: RetentionExplorati
         sizes: { query: sql`WITH ${cohort} SELECT CAST("c" AS DATE) AS "cohort", count(*) AS "size" FROM "cohort" GROUP BY 1`, columns: [date('cohort'), n('size')] },
         returns: {
           query: sql`WITH ${cohort}, "back" AS (
-              SELECT DISTINCT e."user_pseudo_id" AS "u", ${bucket(sql`e."event_timestamp"`)} AS "p"
-              ${eventsWhere(ctx, { extra: only(spec.returnEvent) })}
+              ${back}
             )
             SELECT CAST(c."c" AS DATE) AS "cohort", ${dialect.unitsBetween(spec.granularity, sql`c."c"`, sql`b."p"`)} AS "period", count(DISTINCT c."u") AS "users"
             FROM "cohort" c JOIN "back" b ON b."u" = c."u" AND b."p" > c."c" GROUP BY 1, 2`,
