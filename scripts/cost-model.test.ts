@@ -117,7 +117,8 @@ describe('components', () => {
   });
 
   test('EMR Serverless: driver plus idle executors per run, 1-minute minimum', () => {
-    const e = c.emr(inputs());
+    // EMR's own worker defaults (what a run without sizing gets).
+    const e = c.emr(inputs({ emrDriverVcpu: 4, emrDriverGb: 16, emrExecutors: 3, emrExecutorVcpu: 4, emrExecutorGb: 16 }));
     // Driver 90 s + 3,424.66 events / 5,000 per s; 3 executors 90 s; ARM64 prices.
     const driverH = (2920 * (90 + 10_000_000 / 2920 / 5000)) / 3600;
     const execH = (2920 * 3 * 90) / 3600;
@@ -128,6 +129,12 @@ describe('components', () => {
     const lean = c.emr(inputs({ emrDriverVcpu: 1, emrDriverGb: 4, emrExecutors: 0, emrOverheadSeconds: 0, events: 1000 }));
     // A tiny run is still billed 60 s: 2920 min of a 1 vCPU / 4 GB driver, plus the image.
     near(lean.usd, (2920 / 60) * (0.042094 + 4 * 0.004628) + 1.5 * 0.1);
+    // The sized runs the process params ask for by default: 1 vCPU / 5 GB driver and one executor.
+    const sized = c.emr(inputs());
+    const sizedExecH = (2920 * 1 * 90) / 3600;
+    near(lineUsd(sized, 'driver vCPU-hours'), driverH * 1 * 0.042094);
+    near(lineUsd(sized, 'driver GB-hours'), driverH * 5 * 0.004628);
+    near(lineUsd(sized, 'executor vCPU-hours'), sizedExecH * 1 * 0.042094);
   });
 
   test('Athena: bytes after partition and column pruning, 10 MB minimum', () => {

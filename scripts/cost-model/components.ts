@@ -186,7 +186,7 @@ export function emr({ p, d, u, $ }: Inputs): ComponentCost {
   const notes = [
     `${Math.round(u.processRuns)} runs/month (every ${((HOURS_PER_MONTH * 60) / u.processRuns).toFixed(0)} min), ${Math.round(u.eventsPerRun).toLocaleString('en-US')} events/run, driver ${Math.round(driverSeconds)} s, ${p.emrExecutors} executors ${Math.round(executorSeconds)} s each (1-minute minimum per worker).`,
     d.emrSparkSubmitParameters === undefined
-      ? 'The job is started without Spark settings, so EMR Serverless defaults apply (4 vCPU/16 GB driver, 3 initial executors).'
+      ? `Workers as sized by the process params (emrDriver*/emrExecutor*): ${p.emrDriverVcpu} vCPU/${p.emrDriverGb} GB driver, ${p.emrExecutors} initial executor(s) of ${p.emrExecutorVcpu} vCPU/${p.emrExecutorGb} GB.`
       : `Spark settings in the template: ${d.emrSparkSubmitParameters}`,
     'A run starts on every schedule tick, with or without new data.',
   ];

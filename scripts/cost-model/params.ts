@@ -34,12 +34,15 @@ export const ModelParams = z.object({
   emrParallelism: z.coerce.number().int().min(1).default(1),
   /** Driver seconds per run besides processing: worker start, Spark/Node start, S3 listing and writes. */
   emrOverheadSeconds: nonNegative.default(90),
-  emrDriverVcpu: positive.default(4),
-  emrDriverGb: positive.default(16),
-  /** Executors requested at start (EMR default spark.dynamicAllocation.initialExecutors = 3). */
-  emrExecutors: z.coerce.number().int().min(0).default(3),
-  emrExecutorVcpu: positive.default(4),
-  emrExecutorGb: positive.default(16),
+  // Worker sizes follow services/process/serverless.yml's emrDriver*/emrExecutor* params (1 core,
+  // 4g): with Spark's memory overhead EMR Serverless bills a 5 GB worker. EMR's own defaults, used
+  // when no sizing is passed, are 4 vCPU / 16 GB with 3 initial executors.
+  emrDriverVcpu: positive.default(1),
+  emrDriverGb: positive.default(5),
+  /** Executors requested at start (spark.dynamicAllocation.initialExecutors in the process params). */
+  emrExecutors: z.coerce.number().int().min(0).default(1),
+  emrExecutorVcpu: positive.default(1),
+  emrExecutorGb: positive.default(5),
   /** Seconds an unused executor is billed: allocation plus the 60 s dynamic-allocation idle timeout. */
   emrExecutorIdleSeconds: positive.default(90),
   emrImageGb: nonNegative.default(1.5),

@@ -11,6 +11,9 @@ import type { ProcessPorts } from './ports/index.js';
 
 export const logger = createLogger('process');
 
+/** Spark's memory notation as EMR Serverless accepts it (whole megabytes or gigabytes). */
+const SparkMemory = z.string().regex(/^[1-9][0-9]*[mg]$/, 'Spark memory like 4g or 512m');
+
 export const AwsConfig = z.object({
   MODE: z.literal('aws'),
   RAW_BUCKET: z.string().min(1),
@@ -19,6 +22,12 @@ export const AwsConfig = z.object({
   EMR_JOB_ROLE_ARN: z.string().min(1),
   EVENT_BUS_NAME: z.string().min(1),
   STATE_TABLE: z.string().min(1),
+  // Run sizing (serverless.yml params emrDriverCores …): small by default, see sparkSubmitParameters.
+  EMR_DRIVER_CORES: z.coerce.number().int().min(1).max(16).default(1),
+  EMR_DRIVER_MEMORY: SparkMemory.default('4g'),
+  EMR_EXECUTOR_CORES: z.coerce.number().int().min(1).max(16).default(1),
+  EMR_EXECUTOR_MEMORY: SparkMemory.default('4g'),
+  EMR_MAX_EXECUTORS: z.coerce.number().int().min(1).max(1000).default(4),
 });
 export type AwsConfig = z.infer<typeof AwsConfig>;
 
@@ -31,6 +40,13 @@ export function wireAws(config: AwsConfig): ProcessPorts {
     applicationId: config.EMR_APPLICATION_ID,
     executionRoleArn: config.EMR_JOB_ROLE_ARN,
     warehouseBucket: config.WAREHOUSE_BUCKET,
+    sizing: {
+      driverCores: config.EMR_DRIVER_CORES,
+      driverMemory: config.EMR_DRIVER_MEMORY,
+      executorCores: config.EMR_EXECUTOR_CORES,
+      executorMemory: config.EMR_EXECUTOR_MEMORY,
+      maxExecutors: config.EMR_MAX_EXECUTORS,
+    },
   });
   const raw = new S3RawObjects(config.RAW_BUCKET);
   return {

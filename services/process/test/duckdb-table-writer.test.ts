@@ -196,6 +196,19 @@ describe('DuckDbTableWriter', () => {
     assert.equal(back[0]!.n, huge.length);
   });
 
+  it('keeps rows whole and in order across its write buffers: multi-byte text, rows larger than a buffer between small ones', async (t) => {
+    const { writer, warehouse, root } = await setup(t);
+    // Titles of varying length in 1-, 2-, 3- and 4-byte UTF-8 characters: lines end at every offset of
+    // the staging buffer; every 500th row is longer than a whole buffer and is written on its own.
+    const title = (i: number) => (i % 500 === 499 ? 'ü🎉'.repeat(40_000 + i) : `${'aé€🎉'.repeat(i % 97)}#${i}`);
+    const rows = Array.from({ length: 3000 }, (_, i) => ({ ...eventRow(100_000 - i), page_title: title(i) }));
+    await writer.write(JOB, tables({ events: rows }));
+    const back = await warehouse.query<{ event_id: string; page_title: string }>(`SELECT event_id, page_title FROM ${parquetOf(root, 'events')}`);
+    assert.equal(back.length, rows.length);
+    assert.deepEqual(back.map((r) => r.event_id), rows.map((r) => r.event_id));
+    back.forEach((r, i) => assert.equal(r.page_title, rows[i]!.page_title, `row ${i}`));
+  });
+
   it('writes rows in the order they came, so a rewrite is byte-identical', async (t) => {
     const { writer, warehouse, root } = await setup(t);
     const rows = Array.from({ length: 5000 }, (_, i) => eventRow(10_000 - i));

@@ -9,7 +9,10 @@ import { PipelineConfig, ProcessingCompleted, type DetailInputOf, type EventCont
 import type { EventPublisher } from '@clickstream/lambda-kit';
 import { DynamoDbEmrJobState } from '../src/adapters/aws/dynamodb-emr-job-state.js';
 import { DynamoDbPipelineConfigs } from '../src/adapters/aws/dynamodb-pipeline-configs.js';
-import { EmrServerlessRuns } from '../src/adapters/aws/emr-serverless-runs.js';
+import { EmrServerlessRuns, sparkSubmitParameters } from '../src/adapters/aws/emr-serverless-runs.js';
+import { AwsConfig } from '../src/wiring.js';
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
 import { S3JobFiles } from '../src/adapters/aws/s3-job-files.js';
 import { S3RawObjects } from '../src/adapters/aws/s3-raw-objects.js';
 import { startEmrRun, type EmrRunDeps } from '../src/domain/start-emr-run.js';
@@ -148,7 +151,59 @@ describe('AWS adapters of the run', () => {
     assert.equal(input.name, 'job-1');
     assert.equal(input.clientToken, 'job-1-2');
     assert.deepEqual(input.jobDriver?.sparkSubmit?.entryPointArguments, ['--job-id', 'job-1', '--manifest', 's3://wh/jobs/job-1/manifest.json', '--warehouse', 's3://wh/']);
+    assert.equal(input.jobDriver?.sparkSubmit?.sparkSubmitParameters, undefined, 'no sizing configured: EMR decides');
     emr.restore();
+  });
+
+  it('EmrServerlessRuns: StartJobRun sizes the driver and executors from the configured sizing', async () => {
+    const emr = mockClient(EMRServerlessClient);
+    emr.on(StartJobRunCommand).resolves({ jobRunId: 'jr-2', applicationId: 'app', arn: 'arn' });
+    const sizing = { driverCores: 2, driverMemory: '6g', executorCores: 1, executorMemory: '3g', maxExecutors: 7 };
+    const runs = new EmrServerlessRuns({ applicationId: 'app', executionRoleArn: 'role', warehouseBucket: 'wh', sizing }, new EMRServerlessClient({}));
+    await runs.start('job-2', 'jobs/job-2/manifest.json', '1');
+    const sparkSubmit = emr.commandCalls(StartJobRunCommand)[0]!.args[0].input.jobDriver?.sparkSubmit;
+    assert.equal(
+      sparkSubmit?.sparkSubmitParameters,
+      '--conf spark.driver.cores=2 --conf spark.driver.memory=6g --conf spark.executor.cores=1 --conf spark.executor.memory=3g ' +
+        '--conf spark.dynamicAllocation.minExecutors=1 --conf spark.dynamicAllocation.initialExecutors=1 --conf spark.dynamicAllocation.maxExecutors=7',
+    );
+    assert.equal(sparkSubmit?.entryPoint, 's3://wh/jobs/driver/process_driver.py');
+    emr.restore();
+  });
+
+  it("serverless.yml's sizing params reach StartJobRun through the environment and AwsConfig", () => {
+    const yml = parseYaml(readFileSync(new URL('../serverless.yml', import.meta.url), 'utf8')) as {
+      params: { default: Record<string, unknown> };
+      provider: { environment: Record<string, unknown> };
+    };
+    const params = yml.params.default;
+    // The environment as the stack would set it: ${param:X} replaced by its default.
+    const env: Record<string, string> = {};
+    for (const [name, value] of Object.entries(yml.provider.environment)) {
+      if (!name.startsWith('EMR_') || typeof value !== 'string') continue;
+      env[name] = value.replace(/\$\{param:(\w+)\}/g, (_, p: string) => {
+        assert.ok(p in params, `params.default.${p} is missing`);
+        return String(params[p]);
+      });
+    }
+    const config = AwsConfig.parse({ MODE: 'aws', RAW_BUCKET: 'r', WAREHOUSE_BUCKET: 'w', EMR_APPLICATION_ID: 'a', EMR_JOB_ROLE_ARN: 'arn', EVENT_BUS_NAME: 'b', STATE_TABLE: 's', ...env });
+    const sizing = {
+      driverCores: config.EMR_DRIVER_CORES,
+      driverMemory: config.EMR_DRIVER_MEMORY,
+      executorCores: config.EMR_EXECUTOR_CORES,
+      executorMemory: config.EMR_EXECUTOR_MEMORY,
+      maxExecutors: config.EMR_MAX_EXECUTORS,
+    };
+    assert.equal(
+      sparkSubmitParameters(sizing),
+      '--conf spark.driver.cores=1 --conf spark.driver.memory=4g --conf spark.executor.cores=1 --conf spark.executor.memory=4g ' +
+        `--conf spark.dynamicAllocation.minExecutors=1 --conf spark.dynamicAllocation.initialExecutors=1 --conf spark.dynamicAllocation.maxExecutors=${String(params.emrMaxExecutors)}`,
+    );
+    // The defaults hold without the variables too, and nonsense is refused before any run starts.
+    const bare = AwsConfig.parse({ MODE: 'aws', RAW_BUCKET: 'r', WAREHOUSE_BUCKET: 'w', EMR_APPLICATION_ID: 'a', EMR_JOB_ROLE_ARN: 'arn', EVENT_BUS_NAME: 'b', STATE_TABLE: 's' });
+    assert.deepEqual([bare.EMR_DRIVER_CORES, bare.EMR_DRIVER_MEMORY, bare.EMR_EXECUTOR_MEMORY, bare.EMR_MAX_EXECUTORS], [1, '4g', '4g', 4]);
+    assert.equal(AwsConfig.safeParse({ ...bare, EMR_DRIVER_MEMORY: '4 GB' }).success, false);
+    assert.equal(AwsConfig.safeParse({ ...bare, EMR_MAX_EXECUTORS: '0' }).success, false);
   });
 
   it('S3RawObjects: lists per app only the hour prefixes the range can touch, filtered by LastModified', async () => {

@@ -5,6 +5,37 @@ export interface EmrSettings {
   applicationId: string;
   executionRoleArn: string;
   warehouseBucket: string;
+  /** Worker sizes of each run; EMR's defaults (a 4 vCPU / 16 GB driver and executors) when absent. */
+  sizing?: EmrRunSizing;
+}
+
+/** How large a run's Spark driver and executors are, and how many executors it may grow to. */
+export interface EmrRunSizing {
+  driverCores: number;
+  /** Spark memory notation, e.g. `4g`. */
+  driverMemory: string;
+  executorCores: number;
+  executorMemory: string;
+  maxExecutors: number;
+}
+
+/**
+ * The Spark configuration of a run. EMR Serverless bills every worker's vCPU and GB by the second,
+ * and its defaults (4 vCPU / 16 GB driver, executors alike, several started up front) cost far more
+ * than a run of a few million events needs: it starts small (one executor) and grows on demand.
+ */
+export function sparkSubmitParameters(s: EmrRunSizing): string {
+  return [
+    `spark.driver.cores=${s.driverCores}`,
+    `spark.driver.memory=${s.driverMemory}`,
+    `spark.executor.cores=${s.executorCores}`,
+    `spark.executor.memory=${s.executorMemory}`,
+    'spark.dynamicAllocation.minExecutors=1',
+    'spark.dynamicAllocation.initialExecutors=1',
+    `spark.dynamicAllocation.maxExecutors=${s.maxExecutors}`,
+  ]
+    .map((conf) => `--conf ${conf}`)
+    .join(' ');
 }
 
 // States in which a run still holds the input it was given.
@@ -38,6 +69,7 @@ export class EmrServerlessRuns implements EmrRuns {
           sparkSubmit: {
             entryPoint: `s3://${warehouseBucket}/jobs/driver/process_driver.py`,
             entryPointArguments: ['--job-id', jobId, '--manifest', `s3://${warehouseBucket}/${manifestKey}`, '--warehouse', `s3://${warehouseBucket}/`],
+            ...(this.settings.sizing ? { sparkSubmitParameters: sparkSubmitParameters(this.settings.sizing) } : {}),
           },
         },
       }),

@@ -69,9 +69,15 @@ export function toWorkingEvent(envelope: RawEnvelopeV1, e: ClickstreamEvent, tim
 export function toEventRow(e: WorkingEvent): EventRow {
   const row = e as unknown as Record<string, unknown>;
   row.attributes = JSON.stringify(e.attributes);
-  row.user_attributes = JSON.stringify(e.user_attributes);
-  row.items = JSON.stringify(e.items);
+  // Most events have no user attributes and no items: skip the serialiser for those.
+  row.user_attributes = isEmpty(e.user_attributes) ? '{}' : JSON.stringify(e.user_attributes);
+  row.items = e.items.length === 0 ? '[]' : JSON.stringify(e.items);
   return row as unknown as EventRow;
+}
+
+function isEmpty(o: object): boolean {
+  for (const _ in o) return false;
+  return true;
 }
 
 /** A bad row; records too broken to carry their own ingest time are partitioned by `fallbackTime` (the run's time). */

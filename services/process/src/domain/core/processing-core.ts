@@ -35,7 +35,7 @@ export interface ProcessingSettings {
   partitionRange?: { from: number; to: number };
   /** How late (beyond the session timeout) an upload may still continue a server-made session. Default 15 min. */
   sessionGraceMs?: number;
-  /** Event ids remembered for deduplication: two generations of this many. Default 100,000. */
+  /** Event ids remembered for deduplication, per app: two generations of this many. Default 100,000. */
   dedupeWindow?: number;
   /** Users held open at most; beyond it the least recently active is flushed early. Default 200,000. */
   maxOpenUsers?: number;
@@ -104,7 +104,9 @@ const SERVER_SESSIONS_KEPT = 8;
 export class ProcessingCore {
   readonly stats: CoreStats = { records: 0, events: 0, badRows: 0, duplicates: 0, outOfRange: 0 };
   private readonly users = new Map<string, UserState>();
-  private readonly dedupe: DedupeWindow;
+  /** Per app: keyed by the event id alone (no key string to build and hash per event). */
+  private readonly dedupe = new Map<string, DedupeWindow>();
+  private readonly dedupeSize: number;
   private readonly steps = new Map<string, BoundStep[]>();
   private readonly appCache = new Map<string, AppProcessing>();
   private readonly grace: number;
@@ -118,7 +120,7 @@ export class ProcessingCore {
     private readonly settings: ProcessingSettings,
     private readonly sink: CoreSink,
   ) {
-    this.dedupe = new DedupeWindow(settings.dedupeWindow ?? 100_000);
+    this.dedupeSize = settings.dedupeWindow ?? 100_000;
     this.grace = settings.sessionGraceMs ?? 15 * 60_000;
     this.maxOpenUsers = settings.maxOpenUsers ?? 200_000;
     // Fail before any row is written when the configuration names a step nobody registered.
@@ -245,7 +247,9 @@ export class ProcessingCore {
         this.stats.outOfRange++;
         continue;
       }
-      if (!this.dedupe.add(`${event.app_id}\u0000${event.event_id}`)) {
+      let seen = this.dedupe.get(event.app_id);
+      if (!seen) this.dedupe.set(event.app_id, (seen = new DedupeWindow(this.dedupeSize)));
+      if (!seen.add(event.event_id)) {
         this.stats.duplicates++;
         continue;
       }

@@ -45,13 +45,17 @@ export function parseUserAgent(ua: string): ParsedUserAgent {
 export function process(row: WorkingEvent, _ctx: StepContext): WorkingEvent {
   const ua = row.user_agent ? parseUserAgent(row.user_agent) : undefined;
   const app = row.platform !== null && row.platform.toLowerCase() !== 'web';
-  const pick = (fromAgent: string | null | undefined, fromSdk: string | null) => (app ? (fromSdk ?? fromAgent) : (fromAgent ?? fromSdk)) ?? null;
   row.browser = ua?.browser ?? null;
   row.browser_version = ua?.browserVersion ?? null;
-  row.os = pick(ua?.os, row.os_name);
-  row.device_vendor = pick(ua?.deviceVendor, row.make);
-  row.device_model = pick(ua?.deviceModel, row.model);
+  row.os = pick(app, ua?.os, row.os_name);
+  row.device_vendor = pick(app, ua?.deviceVendor, row.make);
+  row.device_model = pick(app, ua?.deviceModel, row.model);
   row.device_category =
     ua?.deviceCategory ?? (row.platform !== null && MOBILE_PLATFORMS.has(row.platform.toLowerCase()) ? 'mobile' : null);
   return row;
+}
+
+// Module level, not a closure per event: this runs for every event of a run.
+function pick(app: boolean, fromAgent: string | null | undefined, fromSdk: string | null): string | null {
+  return (app ? (fromSdk ?? fromAgent) : (fromAgent ?? fromSdk)) ?? null;
 }
