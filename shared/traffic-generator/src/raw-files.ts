@@ -1,7 +1,5 @@
 import { RawEnvelopeV1 } from '@clickstream/contracts';
-import { randomUUID } from 'node:crypto';
-import { mkdir, open, rename } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { FsObjectStore } from '@clickstream/runtime';
 import { gzipSync } from 'node:zlib';
 
 /**
@@ -50,7 +48,8 @@ export async function writeRawFiles(
 ): Promise<RawFilesResult> {
   const gzip = options.gzip ?? true;
   const perRoll = options.recordsPerRoll ?? 10_000;
-  const put: PutObject = typeof target === 'string' ? (key, body) => putFile(target, key, body) : target;
+  // A folder is written the way the embedded object store writes: atomically, via FsObjectStore.
+  const put: PutObject = typeof target === 'string' ? (key, body) => new FsObjectStore(target).put(key, body) : target;
   const keys: string[] = [];
   let position = options.firstPosition ?? 0;
   let rollStart = position;
@@ -89,19 +88,4 @@ function prefixOf(line: string): string {
   }
   const parsed = RawEnvelopeV1.safeParse(json);
   return parsed.success ? rawPrefix(parsed.data.appId, parsed.data.ingestTime) : UNPARTITIONABLE_PREFIX;
-}
-
-/** Temp file beside the target, fsync, rename: a reader never sees half a file. */
-async function putFile(root: string, key: string, body: Buffer): Promise<void> {
-  const path = join(root, ...key.split('/'));
-  await mkdir(dirname(path), { recursive: true });
-  const temp = join(dirname(path), `.tmp-${randomUUID()}`);
-  const handle = await open(temp, 'wx');
-  try {
-    await handle.writeFile(body);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  await rename(temp, path);
 }
