@@ -1,6 +1,7 @@
 // The chaos and load harness: simulated SDK clients send events to the embedded runtime while it
 // is killed with SIGKILL at random moments and restarted; then every acknowledged event is
 // looked for in the modeled tables. "Nothing acknowledged is lost, nothing is counted twice."
+import { Random } from '@clickstream/traffic-generator';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,23 +43,13 @@ export interface ChaosResult {
   lostSample: string[];
 }
 
-/** mulberry32: a small seeded generator, so a run's kill schedule can be replayed. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   const log = options.log ?? (() => undefined);
-  const random = seeded(options.seed);
+  // Seeded, so a run's kill schedule can be replayed.
+  const rng = new Random(options.seed);
+  const random = () => rng.next();
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'clickstream-chaos-')));
   const runTag = Math.floor(random() * 2 ** 32).toString(16).padStart(8, '0');
   const server = new EmbeddedServer({
