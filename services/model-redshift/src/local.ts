@@ -1,6 +1,7 @@
 // The model-redshift service in embedded mode: file tracking in the local object store, the load
 // state machine's ASL run in process (aws-local-stepfunctions), and a DuckDB database file
 // (DATA_DIR/redshift.duckdb) standing in for Redshift, reached through the same SQL.
+import { WarehouseTables, type TableName } from '@clickstream/contracts';
 import { DuckDbWarehouse, type EmbeddedEnvironment, type LambdaFunction, type LocalService } from '@clickstream/runtime';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,10 +51,11 @@ export interface LocalRedshiftOptions {
 export async function startLocal(env: EmbeddedEnvironment, options: LocalRedshiftOptions = {}): Promise<LocalService> {
   const db = await DuckDbWarehouse.open(join(env.dataDir, REDSHIFT_STAND_IN_FILE), env.warehouse.root);
   const statements = new DuckDbStatementRunner(db, env.objects);
+  const leases = new ObjectStoreLeases(env.objects);
   const launcher = new LocalStepFunctions(readAsl(), loadTaskFunctions, { waitMs: options.waitMs ?? 25, logger });
   useLocalPorts({
     files: new ObjectStoreFileTracker(env.objects, env.clock),
-    leases: new ObjectStoreLeases(env.objects),
+    leases,
     targets: new ObjectStorePipelineTargets(env.objects),
     launcher,
     manifests: new ObjectStoreManifests(env.objects, env.warehouse.root),
@@ -64,6 +66,9 @@ export async function startLocal(env: EmbeddedEnvironment, options: LocalRedshif
   });
   // The schema exists before any trigger can arrive, as the custom resource makes it exist on deploy.
   await applySchema(statements, loadMigrations(), loadViews(), { pollMs: 2, timeoutMs: 60_000, sleep: (ms) => new Promise((r) => setTimeout(r, ms)) });
+  // Local executions live in this process: a lease left by the previous run (killed mid-load)
+  // belongs to an execution that no longer exists, so it must not hold its table until it expires.
+  for (const table of Object.keys(WarehouseTables) as TableName[]) await leases.forceRelease(table);
   return {
     serviceDir: fileURLToPath(new URL('..', import.meta.url)),
     functions: {
