@@ -39,7 +39,7 @@ const deployment: Deployment = {
   sources: [],
 };
 
-/** 10 M events of exactly 1,000 B in batches of 10: records of 10 × 1000 × 1.1 + 450 = 11,450 B. */
+/** 10 M events of exactly 1,000 B in batches of 10: records of 10 × 1000 (v2: body unescaped) + 450 = 10,450 B. */
 const base: ModelInput = { events: 10_000_000, eventsPerRequest: 10, eventBytes: 1000, apps: 1 };
 const inputs = (over: ModelInput = {}) => {
   const p = parseParams({ ...base, ...over });
@@ -57,7 +57,7 @@ describe('usage', () => {
   test('requests, record size and runs', () => {
     const { u } = inputs();
     assert.equal(u.requests, 1_000_000);
-    near(u.recordBytes, 11_450);
+    near(u.recordBytes, 10_450);
     assert.equal(u.processRuns, 2920);
     near(u.eventsPerRun, 10_000_000 / 2920);
     // 1 M requests spread over 730 h is one flush per 60 s buffer: 43,800 objects for one app.
@@ -94,8 +94,8 @@ describe('components', () => {
   test('Kinesis on-demand: stream-hours, 1 KB rounding in and out, KMS', () => {
     const k = c.kinesis(inputs())!;
     near(lineUsd(k, 'stream-hours'), 730 * 0.04);
-    // 11,450 B → 12 KB per record: 1 M × 12 KiB = 11.444 GiB.
-    const gb = (1_000_000 * 12 * 1024) / GB;
+    // 10,450 B → 11 KB per record: 1 M × 11 KiB = 10.49 GiB.
+    const gb = (1_000_000 * 11 * 1024) / GB;
     near(lineUsd(k, 'data written'), gb * 0.08);
     near(lineUsd(k, 'data read'), gb * 0.04);
     near(lineUsd(k, 'KMS'), ((4 * 2 * 12 * 730) / 10_000) * 0.03);
@@ -110,9 +110,9 @@ describe('components', () => {
 
   test('Firehose: 5 KB rounding, dynamic partitioning per GB and per object', () => {
     const f = c.firehose(inputs());
-    // 11,450 B bills as 15 KB.
+    // 10,450 B bills as 15 KB.
     near(lineUsd(f, 'ingestion'), ((1_000_000 * 15 * 1024) / GB) * 0.029);
-    near(lineUsd(f, 'dynamic partitioning, GB'), ((1_000_000 * 11_450) / GB) * 0.02);
+    near(lineUsd(f, 'dynamic partitioning, GB'), ((1_000_000 * 10_450) / GB) * 0.02);
     near(lineUsd(f, 'dynamic partitioning, objects'), (43_800 / 1000) * 0.005);
   });
 
@@ -155,7 +155,7 @@ describe('components', () => {
 
   test('S3: steady-state storage and request counts', () => {
     const s = c.s3(inputs());
-    near(lineUsd(s, 'raw storage'), ((1_000_000 * 11_450 * 0.12 * (90 / (730 / 24))) / GB) * 0.023);
+    near(lineUsd(s, 'raw storage'), ((1_000_000 * 10_450 * 0.12 * (90 / (730 / 24))) / GB) * 0.023);
     near(lineUsd(s, 'warehouse storage'), ((10_000_000 * 120 * 12) / GB) * 0.023);
     // Firehose objects + runs × (5 files + 2) + 2 per Athena query.
     near(lineUsd(s, 'PUT requests'), ((43_800 + 2920 * 7 + 9000 * 2) / 1000) * 0.005);

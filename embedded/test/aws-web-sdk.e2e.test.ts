@@ -135,7 +135,10 @@ interface Envelope {
   clientIp?: string;
   userAgent?: string;
   query: Record<string, string>;
-  body: string;
+  /** v2: the batch itself, embedded as JSON. */
+  body: SdkEvent[];
+  /** The record as stored, to check the body bytes are the ones sent. */
+  line: string;
 }
 
 async function waitFor(what: string, condition: () => boolean, timeoutMs = 15_000): Promise<void> {
@@ -392,13 +395,16 @@ describe('AWS Clickstream web SDK (npm @aws/clickstream-web, unchanged) in headl
     assert.equal((JSON.parse(cart.items) as { id: string }[])[0]?.id, 'sku-123');
   });
 
-  it('keeps every upload verbatim in the durable log as a RawEnvelopeV1 with its query', async () => {
+  it('keeps every upload verbatim in the durable log as a RawEnvelopeV2 with its query', async () => {
     const runtime = rt();
     await runtime.close(); // the log admits one process at a time: read it after the runtime let go
     const log = await DurableLog.open(join(runtime.dataDir, 'stream'));
     let envelopes: Envelope[];
     try {
-      envelopes = (await log.read(0, 10_000)).records.map((r) => JSON.parse(r.data.toString('utf8')) as Envelope);
+      envelopes = (await log.read(0, 10_000)).records.map((r) => {
+        const line = r.data.toString('utf8');
+        return { ...(JSON.parse(line) as Omit<Envelope, 'line'>), line };
+      });
     } finally {
       await log.close();
     }
@@ -406,19 +412,19 @@ describe('AWS Clickstream web SDK (npm @aws/clickstream-web, unchanged) in headl
     for (const upload of uploads) {
       const envelope = envelopes.find((e) => e.query.hashCode === upload.url.searchParams.get('hashCode'));
       assert.ok(envelope, `upload ${upload.url.search} is in the log`);
-      assert.equal(envelope.v, 1);
-      assert.equal(envelope.body, upload.body, 'body stored verbatim');
+      assert.equal(envelope.v, 2);
+      assert.ok(envelope.line.endsWith(`,"body":${upload.body}}`), 'body stored verbatim, as the last member');
       assert.equal(envelope.appId, runtime.demoAppId);
       assert.equal(envelope.platform, 'Web');
       assert.deepEqual(envelope.query, Object.fromEntries(upload.url.searchParams));
       assert.equal(envelope.clientIp, '127.0.0.1');
       assert.equal(envelope.userAgent, upload.requestHeaders['user-agent']);
       assert.ok(Math.abs(envelope.ingestTime - Number(envelope.query.upload_timestamp)) < 10_000, 'ingestTime ≈ upload_timestamp');
-      assert.equal(envelope.query.hashCode, sha256Prefix(envelope.body));
+      assert.equal(envelope.query.hashCode, sha256Prefix(upload.body));
       assert.match(envelope.query.event_bundle_sequence_id ?? '', /^\d+$/);
     }
 
-    const logged = envelopes.flatMap((e) => JSON.parse(e.body) as SdkEvent[]);
+    const logged = envelopes.flatMap((e) => e.body);
     assert.deepEqual(new Set(logged.map((e) => e.event_id)), new Set(sent().map((e) => e.event_id)));
     for (const e of logged) {
       assert.match(e.event_id, UUID);

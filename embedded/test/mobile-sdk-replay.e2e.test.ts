@@ -318,7 +318,7 @@ describe('AWS Clickstream Android and Swift SDK uploads, replayed byte for byte'
   it('keeps each upload in the durable log decompressed, with the SDK query verbatim', async () => {
     await runtime.close();
     const log = await DurableLog.open(join(runtime.dataDir, 'stream'));
-    let envelopes: { platform?: string; userAgent?: string; query: Record<string, string>; body: string }[];
+    let envelopes: { v: number; platform?: string; userAgent?: string; query: Record<string, string>; body: Json[] }[];
     try {
       envelopes = (await log.read(0, 1_000)).records.map((r) => JSON.parse(r.data.toString('utf8')) as (typeof envelopes)[number]);
     } finally {
@@ -326,8 +326,9 @@ describe('AWS Clickstream Android and Swift SDK uploads, replayed byte for byte'
     }
     assert.equal(envelopes.length, 5, 'five uploads were acknowledged; rejected ones left nothing');
     for (const envelope of envelopes) {
-      const events = JSON.parse(envelope.body) as Json[];
-      assert.ok(Array.isArray(events) && events.length > 0, 'the body is the JSON array, decompressed');
+      assert.equal(envelope.v, 2);
+      const events = envelope.body;
+      assert.ok(Array.isArray(events) && events.length > 0, 'the body is the JSON array, decompressed and embedded as JSON');
       assert.equal(envelope.platform, events[0]?.platform);
     }
     const swift = envelopes.find((e) => e.platform === 'iOS')!;

@@ -8,12 +8,12 @@ import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client
 import { FirehoseClient, PutRecordBatchCommand, type PutRecordBatchCommandInput } from '@aws-sdk/client-firehose';
 import { KinesisClient, PutRecordsCommand, type PutRecordsCommandInput } from '@aws-sdk/client-kinesis';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { AppRegistered, AppSettings, type RawEnvelopeV1 } from '@clickstream/contracts';
+import { AppRegistered, AppSettings, rawEnvelopeV2Overhead, RawEnvelopeV2 } from '@clickstream/contracts';
 import { DynamoDbAppDirectory } from '../src/adapters/aws/dynamodb-app-directory.js';
 import { FirehoseSink } from '../src/adapters/aws/firehose-sink.js';
 import { KinesisSink } from '../src/adapters/aws/kinesis-sink.js';
 import { chunk, sendWithRetries } from '../src/adapters/aws/retrying-batch.js';
-import { envelopeBytes, splitEnvelope } from '../src/domain/split-envelope.js';
+import { envelopeRecords, type EnvelopeRecord } from '../src/domain/envelope-records.js';
 
 process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
 const { AwsConfig, wireAws } = await import('../src/wiring.js');
@@ -22,9 +22,11 @@ const clientConfig = { region: 'us-east-1', credentials: { accessKeyId: 'AKIDTES
 const KINESIS_RECORD_LIMIT = 1024 * 1024; // data + partition key
 const FIREHOSE_RECORD_LIMIT = 1000 * 1024;
 
-function envelope(i: number, overrides: Partial<RawEnvelopeV1> = {}): RawEnvelopeV1 {
+/** An envelope as a test writes it: the header and the body's JSON text. */
+type TestEnvelope = Omit<RawEnvelopeV2, 'v' | 'body'> & { body: string };
+
+function envelope(i: number, overrides: Partial<TestEnvelope> = {}): TestEnvelope {
   return {
-    v: 1,
     requestId: `req-${i}`,
     ingestTime: 1_790_000_000_000 + i,
     appId: 'shop_web',
@@ -36,15 +38,20 @@ function envelope(i: number, overrides: Partial<RawEnvelopeV1> = {}): RawEnvelop
     ...overrides,
   };
 }
-const envelopes = (n: number, overrides: Partial<RawEnvelopeV1> = {}) => Array.from({ length: n }, (_, i) => envelope(i, overrides));
-const decode = (data: Uint8Array | undefined) => JSON.parse(Buffer.from(data ?? []).toString('utf8')) as RawEnvelopeV1;
+const envelopes = (n: number, overrides: Partial<TestEnvelope> = {}) => Array.from({ length: n }, (_, i) => envelope(i, overrides));
+/** The stream record ingest makes of an envelope (no record limit). */
+const record = ({ body, ...header }: TestEnvelope): EnvelopeRecord => envelopeRecords(header, Buffer.from(body), Infinity)[0]!;
+const records = (batch: readonly TestEnvelope[]) => batch.map(record);
+/** What a record's data reads back as, and what a test envelope should read back as. */
+const decode = (data: Uint8Array | undefined) => RawEnvelopeV2.parse(JSON.parse(Buffer.from(data ?? []).toString('utf8')));
+const expected = ({ body, ...header }: TestEnvelope): RawEnvelopeV2 => RawEnvelopeV2.parse({ v: 2, ...header, body: JSON.parse(body) });
 
-/** An envelope whose JSON is exactly `bytes` long. */
-function envelopeOfSize(bytes: number): RawEnvelopeV1 {
-  const e = envelope(0, { body: '' });
-  const padding = bytes - envelopeBytes(e) - '[\\"\\"]'.length;
-  const sized = { ...e, body: `["${'a'.repeat(padding)}"]` };
-  assert.equal(envelopeBytes(sized), bytes);
+/** An envelope whose record is exactly `bytes` long. */
+function envelopeOfSize(bytes: number, overrides: Partial<TestEnvelope> = {}): TestEnvelope {
+  const { body: _body, ...header } = envelope(0, overrides);
+  const padding = bytes - rawEnvelopeV2Overhead(header) - '[""]'.length;
+  const sized = { ...header, body: `["${'a'.repeat(padding)}"]` };
+  assert.equal(record(sized).data.length, bytes);
   return sized;
 }
 
@@ -112,22 +119,22 @@ describe('KinesisSink', () => {
 
   it('puts each envelope as one record of its JSON on the named stream', async () => {
     const batch = envelopes(3);
-    await new KinesisSink('raw-stream', kinesis).put(batch);
+    await new KinesisSink('raw-stream', kinesis).put(records(batch));
     const [input] = inputs();
     assert.equal(input?.StreamName, 'raw-stream');
-    assert.deepEqual(input?.Records?.map((r) => decode(r.Data)), batch);
+    assert.deepEqual(input?.Records?.map((r) => decode(r.Data)), batch.map(expected));
   });
 
   it('splits more than 500 records into several PutRecords calls, in order', async () => {
     const batch = envelopes(1203);
-    await new KinesisSink('raw-stream', kinesis).put(batch);
+    await new KinesisSink('raw-stream', kinesis).put(records(batch));
     assert.deepEqual(inputs().map((i) => i.Records?.length), [500, 500, 203]);
     assert.deepEqual(inputs().flatMap((i) => i.Records ?? []).map((r) => decode(r.Data).requestId), batch.map((e) => e.requestId));
   });
 
   it('keeps each call under 5 MiB', async () => {
     const big = envelopeOfSize(900 * 1024);
-    await new KinesisSink('raw-stream', kinesis).put(Array.from({ length: 12 }, (_, i) => ({ ...big, requestId: `big-${i}` })));
+    await new KinesisSink('raw-stream', kinesis).put(records(Array.from({ length: 12 }, (_, i) => ({ ...big, requestId: `big-${i}` }))));
     assert.ok(inputs().length >= 3);
     for (const input of inputs()) {
       const bytes = (input.Records ?? []).reduce((s, r) => s + (r.Data?.length ?? 0) + (r.PartitionKey?.length ?? 0), 0);
@@ -143,7 +150,7 @@ describe('KinesisSink', () => {
       envelope(2, { userAgent: 'x'.repeat(2048) }),
       envelope(3, { clientIp: undefined, userAgent: undefined }),
     ];
-    await new KinesisSink('raw-stream', kinesis).put(batch);
+    await new KinesisSink('raw-stream', kinesis).put(records(batch));
     const keys = inputs()[0]?.Records?.map((r) => r.PartitionKey ?? '') ?? [];
     keys.forEach((key, i) => {
       assert.ok(key.startsWith(`${batch[i]?.appId}:`), `key ${key.slice(0, 40)}… starts with the app id`);
@@ -168,12 +175,12 @@ describe('KinesisSink', () => {
       })
       .resolves(ok(2));
     const batch = envelopes(4);
-    await new KinesisSink('raw-stream', kinesis).put(batch);
+    await new KinesisSink('raw-stream', kinesis).put(records(batch));
     const [first, second] = inputs();
     assert.equal(inputs().length, 2);
     assert.equal(first?.Records?.length, 4);
     assert.deepEqual(second?.Records, [first?.Records?.[1], first?.Records?.[3]]);
-    assert.deepEqual(second?.Records?.map((r) => decode(r.Data)), [batch[1], batch[3]]);
+    assert.deepEqual(second?.Records?.map((r) => decode(r.Data)), [batch[1]!, batch[3]!].map(expected));
   });
 
   it('throws after the last attempt while entries are still rejected (so the request gets 503)', async () => {
@@ -182,20 +189,23 @@ describe('KinesisSink', () => {
       FailedRecordCount: 1,
       Records: (input.Records ?? []).map((_, i) => (i === 0 ? { ErrorCode: 'ProvisionedThroughputExceededException' } : { SequenceNumber: '1' })),
     }));
-    await assert.rejects(new KinesisSink('raw-stream', kinesis).put(envelopes(3)), /still rejected after 4 attempts/);
+    await assert.rejects(new KinesisSink('raw-stream', kinesis).put(records(envelopes(3))), /still rejected after 4 attempts/);
     assert.deepEqual(inputs().map((i) => i.Records?.length), [3, 1, 1, 1]);
   });
 
   it('lets a failed call through (the SDK has already retried it)', async () => {
     mock.reset();
     mock.on(PutRecordsCommand).rejects(new Error('ResourceNotFoundException'));
-    await assert.rejects(new KinesisSink('raw-stream', kinesis).put(envelopes(1)), /ResourceNotFoundException/);
+    await assert.rejects(new KinesisSink('raw-stream', kinesis).put(records(envelopes(1))), /ResourceNotFoundException/);
   });
 
   it('fits a record of the largest envelope ingest produces within the Kinesis record limit', async () => {
     const limit = wireAws(AwsConfig.parse({ MODE: 'aws', STREAM_NAME: 'raw', APPS_TABLE: 'apps' })).maxRecordBytes;
-    const [largest] = splitEnvelope(envelopeOfSize(limit), limit);
-    await new KinesisSink('raw-stream', kinesis).put([largest!, { ...largest!, userAgent: 'y'.repeat(2048) }]);
+    // The longest user agent ingest keeps makes the longest partition key.
+    const largest = [envelopeOfSize(limit), envelopeOfSize(limit, { userAgent: 'y'.repeat(2048) })].flatMap(({ body, ...header }) =>
+      envelopeRecords(header, Buffer.from(body), limit),
+    );
+    await new KinesisSink('raw-stream', kinesis).put(largest);
     for (const r of inputs()[0]?.Records ?? []) {
       assert.ok((r.Data?.length ?? 0) + Buffer.byteLength(r.PartitionKey ?? '') <= KINESIS_RECORD_LIMIT);
     }
@@ -216,13 +226,14 @@ describe('FirehoseSink', () => {
 
   it('puts each envelope as one record of exactly its JSON on the named delivery stream', async () => {
     const batch = envelopes(2);
-    await new FirehoseSink('raw-direct', firehose).put(batch);
+    await new FirehoseSink('raw-direct', firehose).put(records(batch));
     const [input] = inputs();
     assert.equal(input?.DeliveryStreamName, 'raw-direct');
     assert.deepEqual(
       input?.Records?.map((r) => Buffer.from(r.Data ?? []).toString('utf8')),
-      batch.map((e) => JSON.stringify(e)),
+      records(batch).map((r) => Buffer.from(r.data).toString('utf8')),
     );
+    assert.deepEqual(input?.Records?.map((r) => decode(r.Data)), batch.map(expected));
   });
 
   it('leaves the line delimiter to the delivery stream, whose processor appends one per record', () => {
@@ -239,14 +250,14 @@ describe('FirehoseSink', () => {
 
   it('splits more than 500 records into several PutRecordBatch calls, in order', async () => {
     const batch = envelopes(1001);
-    await new FirehoseSink('raw-direct', firehose).put(batch);
+    await new FirehoseSink('raw-direct', firehose).put(records(batch));
     assert.deepEqual(inputs().map((i) => i.Records?.length), [500, 500, 1]);
     assert.deepEqual(inputs().flatMap((i) => i.Records ?? []).map((r) => decode(r.Data).requestId), batch.map((e) => e.requestId));
   });
 
   it('keeps each call under 4 MiB', async () => {
     const big = envelopeOfSize(900 * 1024);
-    await new FirehoseSink('raw-direct', firehose).put(Array.from({ length: 10 }, (_, i) => ({ ...big, requestId: `big-${i}` })));
+    await new FirehoseSink('raw-direct', firehose).put(records(Array.from({ length: 10 }, (_, i) => ({ ...big, requestId: `big-${i}` }))));
     assert.ok(inputs().length >= 3);
     for (const input of inputs()) {
       const bytes = (input.Records ?? []).reduce((s, r) => s + (r.Data?.length ?? 0), 0);
@@ -264,11 +275,11 @@ describe('FirehoseSink', () => {
       })
       .resolves(ok(1));
     const batch = envelopes(3);
-    await new FirehoseSink('raw-direct', firehose).put(batch);
+    await new FirehoseSink('raw-direct', firehose).put(records(batch));
     const [first, second] = inputs();
     assert.equal(inputs().length, 2);
     assert.deepEqual(second?.Records, [first?.Records?.[2]]);
-    assert.deepEqual(second?.Records?.map((r) => decode(r.Data)), [batch[2]]);
+    assert.deepEqual(second?.Records?.map((r) => decode(r.Data)), [batch[2]!].map(expected));
   });
 
   it('throws after the last attempt while entries are still rejected (so the request gets 503)', async () => {
@@ -277,14 +288,14 @@ describe('FirehoseSink', () => {
       FailedPutCount: input.Records?.length ?? 0,
       RequestResponses: (input.Records ?? []).map(() => ({ ErrorCode: 'ServiceUnavailableException' })),
     }));
-    await assert.rejects(new FirehoseSink('raw-direct', firehose).put(envelopes(2)), /2 records still rejected after 4 attempts/);
+    await assert.rejects(new FirehoseSink('raw-direct', firehose).put(records(envelopes(2))), /2 records still rejected after 4 attempts/);
     assert.equal(inputs().length, 4);
   });
 
   it('fits a record of the largest envelope ingest produces within the Firehose record limit (1000 KiB)', async () => {
     const limit = wireAws(AwsConfig.parse({ MODE: 'aws', SINK: 'firehose', DELIVERY_STREAM_NAME: 'raw', APPS_TABLE: 'apps' })).maxRecordBytes;
-    const [largest] = splitEnvelope(envelopeOfSize(limit), limit);
-    await new FirehoseSink('raw-direct', firehose).put([largest!]);
+    const { body, ...header } = envelopeOfSize(limit);
+    await new FirehoseSink('raw-direct', firehose).put(envelopeRecords(header, Buffer.from(body), limit));
     const size = inputs()[0]?.Records?.[0]?.Data?.length ?? 0;
     assert.ok(size <= FIREHOSE_RECORD_LIMIT, `record of ${size} bytes`);
   });

@@ -3,7 +3,11 @@ import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { AppError } from '@clickstream/lambda-kit';
-import { assertJsonBatch, decodeBody } from '../src/domain/decode-body.js';
+import { assertJsonBatch as assertJsonBytes, decodeBody as decodeBytes } from '../src/domain/decode-body.js';
+
+// The domain works on bytes; these tests read them as the text they are.
+const decodeBody = (...args: Parameters<typeof decodeBytes>) => decodeBytes(...args).toString('utf8');
+const assertJsonBatch = (text: string) => assertJsonBytes(Buffer.from(text, 'utf8'));
 import { IngestLimits } from '../src/domain/limits.js';
 
 const MB = IngestLimits.maxBodyBytes;
@@ -139,6 +143,20 @@ describe('decodeBody: hashCode (first 8 hex chars of SHA-256 of the uncompressed
   it('does no check when hashCode is absent (or empty)', () => {
     assert.equal(decodeBody(Buffer.from(batch), { gzip: false, maxBytes: MB }), batch);
     assert.equal(decodeBody(Buffer.from(batch), { gzip: false, hashCode: '', maxBytes: MB }), batch);
+  });
+});
+
+describe('decodeBody: bytes', () => {
+  it('returns the bytes it was given when they are valid UTF-8 (no copy through a string)', () => {
+    const sent = Buffer.from(batch);
+    assert.equal(decodeBytes(sent, { gzip: false, maxBytes: MB }), sent);
+  });
+
+  it('replaces invalid UTF-8 as API Gateway text decoding does, and hashes what it keeps', () => {
+    const sent = Buffer.concat([Buffer.from('[{"t":"a'), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from('b"}]')]);
+    const kept = decodeBody(sent, { gzip: false, maxBytes: MB });
+    assert.equal(kept, '[{"t":"a\ufffd(\ufffdb"}]');
+    assert.equal(decodeBody(sent, { gzip: false, hashCode: hashOf(kept), maxBytes: MB }), kept);
   });
 });
 

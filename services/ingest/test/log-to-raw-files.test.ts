@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { gunzipSync } from 'node:zlib';
-import type { RawEnvelopeV1 } from '@clickstream/contracts';
+import { encodeRawEnvelopeV2, type RawEnvelopeV1 } from '@clickstream/contracts';
 import { DurableLog, FsObjectStore } from '@clickstream/runtime';
 import { LogToRawFiles } from '../src/adapters/local/log-to-raw-files.js';
 
@@ -49,6 +49,19 @@ describe('the local Firehose (durable log → raw files)', () => {
     );
     const shop9 = keys.find((k) => k.includes('app_id=shop') && k.includes('hour=09'))!;
     assert.deepEqual((await lines(shop9)).map((l) => (JSON.parse(l) as RawEnvelopeV1).requestId), ['r-1', 'r-2']);
+  });
+
+  it('partitions v2 envelopes by their header without parsing the body, even with a query parameter or body key named "body"', async () => {
+    const t = Date.UTC(2026, 1, 7, 23, 59);
+    const v2 = encodeRawEnvelopeV2(
+      { requestId: 'r-v2', ingestTime: t, appId: 'shop', query: { body: ',"body":{}', appId: 'shop' } },
+      Buffer.from('[{"body":{"x":1},"y":",\\"body\\":"}]'),
+    );
+    await log.append([Buffer.from(v2)]);
+    await new LogToRawFiles(log, objects, 100).roll();
+    const [key, ...more] = await objects.list('raw/app_id=shop/year=2026/month=02/day=07/hour=23/');
+    assert.equal(more.length, 0);
+    assert.deepEqual(await lines(key!), [Buffer.from(v2).toString('utf8')], 'the record is copied byte for byte');
   });
 
   it('rolls nothing twice: a second roll with no new records writes no file', async () => {

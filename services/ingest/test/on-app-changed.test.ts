@@ -17,7 +17,6 @@ import {
   ProcessingCompleted,
   type BusEvent,
   type EventContract,
-  type RawEnvelopeV1,
 } from '@clickstream/contracts';
 import { ContractViolation } from '@clickstream/lambda-kit';
 import { FsObjectStore } from '@clickstream/runtime';
@@ -25,6 +24,7 @@ import { ObjectStoreAppDirectory } from '../src/adapters/local/object-store-app-
 import { trustedProxyList } from '../src/domain/client-ip.js';
 import { IngestLimits } from '../src/domain/limits.js';
 import { activeApp } from '../src/ports/app-directory.js';
+import type { EnvelopeRecord } from '../src/domain/envelope-records.js';
 import type { EventSink } from '../src/ports/event-sink.js';
 
 process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
@@ -97,7 +97,7 @@ async function collectStatus(appId: string): Promise<number> {
 const appId = AppRegistered.example.appId;
 let root: string;
 let apps: ObjectStoreAppDirectory;
-const stored: RawEnvelopeV1[] = [];
+const stored: EnvelopeRecord[] = [];
 const sink: EventSink = { put: async (envelopes) => void stored.push(...envelopes) };
 
 before(async () => {

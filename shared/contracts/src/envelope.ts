@@ -73,3 +73,33 @@ export function encodeRawEnvelopeV2(header: RawEnvelopeHeader, bodyJson: Uint8Ar
 export function rawEnvelopeV2Overhead(header: RawEnvelopeHeader): number {
   return utf8.encode(JSON.stringify({ v: 2, ...header })).length - 1 + BODY_MEMBER.length + 1;
 }
+
+const RawEnvelopeHeaderSchema = z.object({ v: z.union([z.literal(1), z.literal(2)]), ...envelopeHeader });
+export type RawEnvelopeHeaderWithVersion = z.infer<typeof RawEnvelopeHeaderSchema>;
+
+/**
+ * The header of a serialised envelope (v1 or v2) read without parsing its body — why: routing a
+ * record (raw file partition, shard) needs the app and ingest time only, and parsing a ~10 KB body
+ * for them cost as much as ingesting it. Writers put the body last, so the header is the text
+ * before the first `,"body":` that closes as an object (a query parameter named `body` comes
+ * earlier but leaves the query object open). Anything else falls back to a full parse.
+ * Undefined when the line is not an envelope.
+ */
+export function parseRawEnvelopeHeader(line: string): RawEnvelopeHeaderWithVersion | undefined {
+  for (let at = line.indexOf(',"body":'), tries = 0; at >= 0 && tries < 4; at = line.indexOf(',"body":', at + 1), tries++) {
+    const header = RawEnvelopeHeaderSchema.safeParse(parseJson(`${line.slice(0, at)}}`));
+    if (header.success) return header.data;
+  }
+  const whole = RawEnvelope.safeParse(parseJson(line));
+  if (!whole.success) return undefined;
+  const { body: _body, ...header } = whole.data;
+  return header;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

@@ -4,6 +4,9 @@ import type { TableName } from './common.js';
  * The warehouse tables, column by column: a data contract between the process service (writes the
  * Parquet), the model services (declare Glue / Redshift / DuckDB tables over it) and console-api
  * (queries it). Types are neutral and mapped to each engine's names by `columnType`.
+ *
+ * Columns are only ever appended: files written before a column existed keep every other column
+ * at its position, and a new column needs a model-redshift migration (ALTER TABLE … ADD COLUMN).
  */
 export type ColumnType = 'string' | 'bigint' | 'int' | 'double' | 'boolean' | 'timestamp';
 export interface Column {
@@ -80,6 +83,11 @@ export const EventsTable: TableSpec = {
     c('traffic_source_clid_platform', 'string', 'Which click id parameter clid came from, e.g. gclid.'),
     c('channel_group', 'string', 'Default channel group (ordered rules over source, medium and campaign), e.g. Organic Search.'),
     c('truncated', 'boolean', 'Some attribute, user attribute or item value was longer than its limit and was cut.'),
+    // Added by model-redshift migration 003 (appended: Redshift's COPY from Parquet maps by position).
+    c('region', 'string', 'Region (state or province) of client_ip, e.g. California (DB-IP Lite); null for private or unknown addresses.'),
+    c('city', 'string', 'City of client_ip, e.g. Mountain View (DB-IP Lite); null for private or unknown addresses.'),
+    c('screen_width', 'int', 'Screen width in pixels as the SDK reports it (screen_width); null when absent or not a whole number of pixels.'),
+    c('screen_height', 'int', 'Screen height in pixels as the SDK reports it (screen_height); null when absent or not a whole number of pixels.'),
   ],
 };
 
@@ -112,6 +120,8 @@ export const SessionsTable: TableSpec = {
     c('browser', 'string', 'Browser of the first event.'),
     c('os', 'string', 'Operating system of the first event.'),
     c('platform', 'string', 'Platform of the first event.'),
+    c('region', 'string', 'Region of the first event.'),
+    c('city', 'string', 'City of the first event.'),
   ],
 };
 
@@ -134,6 +144,8 @@ export const UsersTable: TableSpec = {
     c('user_attributes', 'string', 'Latest value of every user attribute seen, JSON object.'),
     c('event_count', 'int', 'Events of the user in the run.'),
     c('last_seen', 'timestamp', 'Latest event, UTC.'),
+    c('first_region', 'string', 'Region of the earliest event.'),
+    c('first_city', 'string', 'City of the earliest event.'),
   ],
 };
 

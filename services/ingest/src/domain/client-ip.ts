@@ -28,6 +28,8 @@ function normalise(hop: string): string | undefined {
  * client itself and cannot be believed.
  */
 export function clientIp(peer: string | undefined, forwardedFor: string | undefined, trusted: BlockList): string | undefined {
+  // Without X-Forwarded-For the peer is the client, trusted or not (most uploads; it showed in profiles).
+  if (!forwardedFor) return peer === undefined ? undefined : normalise(peer);
   const chain = [...(forwardedFor ? forwardedFor.split(',') : []), ...(peer ? [peer] : [])]
     .map(normalise)
     .filter((ip): ip is string => ip !== undefined);

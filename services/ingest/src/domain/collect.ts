@@ -1,4 +1,4 @@
-import { AppId, type RawEnvelopeV1 } from '@clickstream/contracts';
+import { AppId, type RawEnvelopeHeader } from '@clickstream/contracts';
 import { AppError, badRequest, forbidden, serviceUnavailable } from '@clickstream/lambda-kit';
 import type { BlockList } from 'node:net';
 import { activeApp, type AppDirectory } from '../ports/app-directory.js';
@@ -6,7 +6,7 @@ import type { EventSink } from '../ports/event-sink.js';
 import { clientIp } from './client-ip.js';
 import { corsHeaders, preflightHeaders } from './cors.js';
 import { assertJsonBatch, decodeBody } from './decode-body.js';
-import { splitEnvelope } from './split-envelope.js';
+import { envelopeRecords } from './envelope-records.js';
 
 /** One upload, as the edge (API Gateway or the embedded server) saw it. */
 export interface CollectRequest {
@@ -64,8 +64,7 @@ async function accept(request: CollectRequest, deps: CollectDeps, appId: string)
   });
   assertJsonBatch(body);
 
-  const envelope: RawEnvelopeV1 = {
-    v: 1,
+  const header: RawEnvelopeHeader = {
     requestId: request.requestId,
     ingestTime: request.receivedAt,
     appId,
@@ -73,10 +72,10 @@ async function accept(request: CollectRequest, deps: CollectDeps, appId: string)
     clientIp: clientIp(request.peerIp, request.headers['x-forwarded-for'], deps.trustedProxies),
     userAgent: request.headers['user-agent']?.slice(0, 2048),
     query: request.query,
-    body,
   };
+  const records = envelopeRecords(header, body, deps.maxRecordBytes);
   try {
-    await deps.sink.put(splitEnvelope(envelope, deps.maxRecordBytes));
+    await deps.sink.put(records);
   } catch (error) {
     throw serviceUnavailable('SINK_UNAVAILABLE', 'Events could not be stored; retry later.', error);
   }

@@ -1,9 +1,10 @@
-import { createHash } from 'node:crypto';
+import { isUtf8 } from 'node:buffer';
+import { hash } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import { badRequest, payloadTooLarge } from '@clickstream/lambda-kit';
+import { jsonSyntax, MAX_JSON_DEPTH } from './json-syntax.js';
 
-// A string is hashed as its UTF-8 bytes.
-const sha256Prefix = (data: string | Buffer) => createHash('sha256').update(data).digest('hex').slice(0, 8);
+const sha256Prefix = (data: Uint8Array) => hash('sha256', data, 'hex').slice(0, 8);
 
 /**
  * The AWS Clickstream mobile SDKs (Android, Swift, and those built on them) send a compressed
@@ -13,24 +14,23 @@ const sha256Prefix = (data: string | Buffer) => createHash('sha256').update(data
 const isBase64Gzip = (raw: Buffer) => raw.subarray(0, 4).toString('latin1') === 'H4sI';
 
 // Shared: constructing a TextDecoder per request shows in ingest profiles. Non-fatal, as API
-// Gateway's own decoding is; a leading BOM is dropped.
-const utf8 = new TextDecoder('utf-8', { fatal: false });
+// Gateway's own decoding is.
+const utf8 = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
+
+const hasBom = (b: Uint8Array) => b.length >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf;
 
 /**
- * Turns the raw upload into the JSON text of the batch: decompresses gzip (raw bytes, or the
- * base64 text the mobile SDKs send) with a hard cap (so a zip bomb costs at most `maxBytes` of
- * memory), enforces the size limit, and checks `hashCode`. A body that API Gateway already
- * delivered as text is used as it is, without a round trip through bytes.
+ * Turns the raw upload into the UTF-8 bytes of the batch's JSON text: decompresses gzip (raw
+ * bytes, or the base64 text the mobile SDKs send) with a hard cap (so a zip bomb costs at most
+ * `maxBytes` of memory), enforces the size limit, drops a leading BOM, replaces invalid UTF-8 as
+ * API Gateway's text decoding does, and checks `hashCode`. The bytes stay bytes: the envelope
+ * embeds them as they are.
  */
 export function decodeBody(
   raw: Buffer | string,
   { gzip, hashCode, maxBytes }: { gzip: boolean; hashCode?: string; maxBytes: number },
-): string {
-  if (!gzip && typeof raw === 'string') {
-    if (Buffer.byteLength(raw, 'utf8') > maxBytes) throw payloadTooLarge(`Body exceeds ${maxBytes} bytes.`);
-    const text = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
-    return checked(text, hashCode, undefined);
-  }
+): Buffer {
+  if (!gzip && typeof raw === 'string' && Buffer.byteLength(raw, 'utf8') > maxBytes) throw payloadTooLarge(`Body exceeds ${maxBytes} bytes.`);
   const sent = typeof raw === 'string' ? Buffer.from(raw, 'utf8') : raw;
   let bytes = sent;
   const base64 = gzip && isBase64Gzip(sent);
@@ -45,7 +45,10 @@ export function decodeBody(
     }
   }
   if (bytes.length > maxBytes) throw payloadTooLarge(`Body exceeds ${maxBytes} bytes.`);
-  return checked(utf8.decode(bytes), hashCode, base64 ? sent : undefined);
+  if (hasBom(bytes)) bytes = bytes.subarray(3);
+  // Rare: replacing invalid sequences keeps every stored record valid UTF-8 for the readers downstream.
+  if (!isUtf8(bytes)) bytes = Buffer.from(utf8.decode(bytes), 'utf8');
+  return checked(bytes, hashCode, base64 ? sent : undefined);
 }
 
 /**
@@ -53,29 +56,31 @@ export function decodeBody(
  * gzip upload, the text sent (what the Android SDK hashes: StringUtil.getHashCode of the
  * compressed string).
  */
-function checked(text: string, hashCode: string | undefined, base64Sent: Buffer | undefined): string {
-  if (text.length === 0) throw badRequest('EMPTY_BODY', 'Body is empty; send a JSON array of events.');
+function checked(bytes: Buffer, hashCode: string | undefined, base64Sent: Buffer | undefined): Buffer {
+  if (bytes.length === 0) throw badRequest('EMPTY_BODY', 'Body is empty; send a JSON array of events.');
   if (hashCode) {
     const wanted = hashCode.toLowerCase();
-    if (wanted !== sha256Prefix(text) && !(base64Sent && wanted === sha256Prefix(base64Sent))) {
+    if (wanted !== sha256Prefix(bytes) && !(base64Sent && wanted === sha256Prefix(base64Sent))) {
       throw badRequest('HASH_MISMATCH', 'hashCode does not match the body; the upload is corrupt.');
     }
   }
-  return text;
+  return bytes;
 }
 
 /**
- * Checks the body is a JSON array or object without keeping the parsed value: event-level
- * validation belongs to the process service, ingest only rejects request-level garbage.
+ * Checks the body is a JSON array or object: event-level validation belongs to the process
+ * service, ingest only rejects request-level garbage.
  */
-export function assertJsonBatch(text: string): void {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw badRequest('INVALID_JSON', 'Body is not valid JSON.');
-  }
-  if (parsed === null || typeof parsed !== 'object') {
-    throw badRequest('NOT_A_BATCH', 'Body must be a JSON array of events (or one event object).');
+export function assertJsonBatch(bytes: Uint8Array): void {
+  switch (jsonSyntax(bytes)) {
+    case 'array':
+    case 'object':
+      return;
+    case 'scalar':
+      throw badRequest('NOT_A_BATCH', 'Body must be a JSON array of events (or one event object).');
+    case 'too-deep':
+      throw badRequest('INVALID_JSON', `Body nests JSON deeper than ${MAX_JSON_DEPTH} levels.`);
+    case 'invalid':
+      throw badRequest('INVALID_JSON', 'Body is not valid JSON.');
   }
 }

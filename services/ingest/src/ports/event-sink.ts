@@ -1,6 +1,6 @@
-import type { RawEnvelopeV1 } from '@clickstream/contracts';
+import type { EnvelopeRecord } from '../domain/envelope-records.js';
 
-/** Where accepted requests go. Resolves only once every envelope is durable; rejects otherwise. */
+/** Where accepted requests go. Resolves only once every record is durable; rejects otherwise. */
 export interface EventSink {
-  put(envelopes: readonly RawEnvelopeV1[]): Promise<void>;
+  put(records: readonly EnvelopeRecord[]): Promise<void>;
 }

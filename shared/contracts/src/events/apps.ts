@@ -13,6 +13,11 @@ export const AppSettings = z.object({
   /** Origins allowed for credentialed CORS, e.g. `https://shop.example.com`. `*` means any origin. */
   allowedOrigins: z.array(z.string().min(1).max(256)).max(100),
   timezone: z.string().min(1).default('UTC'),
+  /**
+   * Days of processed data to keep: partitions older than that many whole UTC days are deleted
+   * daily (process's schedule-apply-retention). 0 keeps everything; absent (older producers) = 0.
+   */
+  retentionDays: z.number().int().min(0).max(3_650).optional(),
   /** Monotonic per app, so a consumer can ignore an older copy delivered after a newer one. */
   revision: z.number().int().nonnegative(),
 });
@@ -26,6 +31,7 @@ const exampleApp = {
   enabled: true,
   allowedOrigins: ['https://shop.example.com'],
   timezone: 'Europe/Paris',
+  retentionDays: 395,
   revision: 1,
 };
 
@@ -42,7 +48,7 @@ export const AppUpdated = defineContract({
   source: Sources.consoleApi,
   detailType: 'AppUpdated.v1',
   producer: 'console-api',
-  description: "An app's settings changed (enabled flag, CORS allowlist, timezone, name).",
+  description: "An app's settings changed (enabled flag, CORS allowlist, timezone, name, data retention).",
   schema: AppSettings.extend({ updatedAt: IsoTime }),
   example: { ...exampleApp, enabled: false, revision: 2, updatedAt: '2026-11-29T11:00:00.000Z' },
 });

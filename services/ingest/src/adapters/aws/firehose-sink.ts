@@ -1,5 +1,5 @@
 import { FirehoseClient, PutRecordBatchCommand } from '@aws-sdk/client-firehose';
-import type { RawEnvelopeV1 } from '@clickstream/contracts';
+import type { EnvelopeRecord } from '../../domain/envelope-records.js';
 import type { EventSink } from '../../ports/event-sink.js';
 import { sendWithRetries } from './retrying-batch.js';
 
@@ -13,11 +13,11 @@ export class FirehoseSink implements EventSink {
     private readonly client: FirehoseClient = new FirehoseClient({}),
   ) {}
 
-  async put(envelopes: readonly RawEnvelopeV1[]): Promise<void> {
+  async put(envelopes: readonly EnvelopeRecord[]): Promise<void> {
     // Exactly the JSON, as KinesisSink sends it: the delivery stream's AppendDelimiterToRecord
     // processor adds the newline that makes the S3 objects JSON lines. Adding one here too would
     // leave blank lines, and push an envelope at the record limit past Firehose's 1000 KiB.
-    const records = envelopes.map((e) => ({ Data: Buffer.from(JSON.stringify(e)) }));
+    const records = envelopes.map((e) => ({ Data: e.data }));
     await sendWithRetries(records, {
       maxCount: MAX_RECORDS,
       maxBytes: MAX_CALL_BYTES,

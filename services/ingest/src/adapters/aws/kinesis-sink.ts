@@ -1,5 +1,5 @@
 import { KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
-import type { RawEnvelopeV1 } from '@clickstream/contracts';
+import type { EnvelopeRecord } from '../../domain/envelope-records.js';
 import type { EventSink } from '../../ports/event-sink.js';
 import { sendWithRetries } from './retrying-batch.js';
 
@@ -13,12 +13,8 @@ export class KinesisSink implements EventSink {
     private readonly client: KinesisClient = new KinesisClient({}),
   ) {}
 
-  async put(envelopes: readonly RawEnvelopeV1[]): Promise<void> {
-    const records = envelopes.map((e) => ({
-      Data: Buffer.from(JSON.stringify(e)),
-      // app + device keeps one device's uploads in order on one shard while spreading apps out.
-      PartitionKey: `${e.appId}:${deviceKey(e)}`.slice(0, 256),
-    }));
+  async put(envelopes: readonly EnvelopeRecord[]): Promise<void> {
+    const records = envelopes.map((e) => ({ Data: e.data, PartitionKey: e.partitionKey }));
     await sendWithRetries(records, {
       maxCount: MAX_RECORDS,
       maxBytes: MAX_CALL_BYTES,
@@ -30,9 +26,4 @@ export class KinesisSink implements EventSink {
       },
     });
   }
-}
-
-/** The device behind an upload, without parsing the body: the client IP and user agent stand in. */
-function deviceKey(e: RawEnvelopeV1): string {
-  return `${e.clientIp ?? ''}|${e.userAgent ?? ''}`;
 }

@@ -1,4 +1,4 @@
-import { RawEnvelopeV1 } from '@clickstream/contracts';
+import { parseRawEnvelopeHeader } from '@clickstream/contracts';
 import type { DurableLog, ObjectStore } from '@clickstream/runtime';
 import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
@@ -53,9 +53,9 @@ export class LogToRawFiles {
       for (const r of page.records) {
         if (r.seq >= to) break;
         const line = r.data.toString('utf8');
-        const parsed = RawEnvelopeV1.safeParse(safeJson(line));
+        const header = parseRawEnvelopeHeader(line);
         // Firehose routes records its partitioning cannot read to an error prefix; so do we.
-        const prefix = parsed.success ? rawPrefix(parsed.data.appId, parsed.data.ingestTime) : 'errors/unpartitionable/';
+        const prefix = header ? rawPrefix(header.appId, header.ingestTime) : 'errors/unpartitionable/';
         const group = groups.get(prefix);
         if (group) group.push(line);
         else groups.set(prefix, [line]);
@@ -80,13 +80,5 @@ export class LogToRawFiles {
 
   private async save(checkpoint: Checkpoint): Promise<void> {
     await this.objects.put(this.checkpointKey, JSON.stringify(checkpoint));
-  }
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
   }
 }
