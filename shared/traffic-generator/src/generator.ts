@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { RawEnvelopeV1 } from '@clickstream/contracts';
+import { encodeRawEnvelopeV2, type RawEnvelopeHeader, type RawEnvelopeV2 } from '@clickstream/contracts';
 import {
   APP_TRAFFIC_SOURCES,
   BOT_USER_AGENTS,
@@ -95,6 +95,8 @@ export interface UploadMeta {
   events: number;
   /** One entry per broken element (or the whole request for `invalid-json-body`). */
   malformed: MalformedCase[];
+  /** The batch position of each broken element, parallel to `malformed` (empty for `invalid-json-body`). */
+  malformedAt: number[];
   /** The request this one repeats (an SDK retry), when it is one. */
   retryOf?: string;
   bot: boolean;
@@ -217,8 +219,8 @@ export function* sdkRequests(options: TrafficOptions): Generator<SdkRequest> {
   for (const upload of generateTraffic(options)) yield toSdkRequest(upload);
 }
 
-/** The raw envelopes ingest makes durable for the traffic (refused requests are absent). */
-export function* rawEnvelopes(options: TrafficOptions): Generator<RawEnvelopeV1> {
+/** The raw envelopes ingest makes durable for the traffic, as objects (refused requests are absent). */
+export function* rawEnvelopes(options: TrafficOptions): Generator<RawEnvelopeV2> {
   for (const upload of generateTraffic(options)) {
     const envelope = toEnvelope(upload);
     if (envelope) yield envelope;
@@ -230,6 +232,7 @@ interface PendingUpload {
   profile: UserProfile;
   events: SdkEvent[];
   malformed: MalformedCase[];
+  malformedAt: number[];
   overlong: number;
   sequence: number;
   /** A retry repeats this body under a new request id. */
@@ -355,7 +358,7 @@ class World {
   }
 
   private pending(profile: UserProfile, sentAt: number, events: SdkEvent[], malformed: MalformedCase[]): PendingUpload {
-    return { sentAt, profile, events, malformed, overlong: 0, sequence: 0 };
+    return { sentAt, profile, events, malformed, malformedAt: malformed.map((_, i) => i), overlong: 0, sequence: 0 };
   }
 
   /** Breaks one event of some uploads (malformed or future), per the shares. */
@@ -365,12 +368,14 @@ class World {
       const kind = random.pick(EVENT_CASES);
       u.events[which] = breakEvent(u.events[which]!, kind, random);
       u.malformed.push(kind);
+      u.malformedAt.push(which);
     } else if (random.chance(this.shares.future)) {
       const which = random.int(0, u.events.length - 1);
       const e = u.events[which]!;
       const json = { ...(JSON.parse(e.text) as EventJson), timestamp: u.sentAt + u.profile.clockSkewMs + Math.round((1 + random.next() * 47) * HOUR) };
       u.events[which] = { ...e, text: JSON.stringify(json) };
       u.malformed.push('future-event');
+      u.malformedAt.push(which);
     }
   }
 
@@ -406,6 +411,7 @@ class World {
         platform,
         events: u.events.length,
         malformed: invalid ? ['invalid-json-body'] : u.malformed,
+        malformedAt: invalid ? [] : u.malformedAt,
         bot: profile.bot,
         clockSkewMs: profile.clockSkewMs,
         overlong: u.overlong,
@@ -462,11 +468,10 @@ function breakEvent(event: SdkEvent, kind: MalformedCase, random: Random): SdkEv
   return { ...event, text: JSON.stringify(json) };
 }
 
-/** What ingest makes durable for an upload, or undefined when ingest refuses it (4xx). */
-export function toEnvelope(upload: GeneratedUpload): RawEnvelopeV1 | undefined {
+/** The envelope header ingest stores for an upload, or undefined when ingest refuses it (4xx). */
+export function toEnvelopeHeader(upload: GeneratedUpload): RawEnvelopeHeader | undefined {
   if (upload.meta.malformed.includes('invalid-json-body')) return undefined;
   return {
-    v: 1,
     requestId: upload.requestId,
     ingestTime: upload.receivedAt,
     appId: upload.appId,
@@ -474,6 +479,26 @@ export function toEnvelope(upload: GeneratedUpload): RawEnvelopeV1 | undefined {
     clientIp: upload.clientIp,
     userAgent: upload.userAgent,
     query: upload.query,
-    body: upload.body,
   };
+}
+
+/**
+ * The stored line ingest makes durable for an upload (a RawEnvelopeV2: the body's JSON bytes
+ * spliced in by `encodeRawEnvelopeV2`, as ingest writes it), or undefined when ingest refuses it.
+ */
+export function toRawLine(upload: GeneratedUpload): string | undefined {
+  const header = toEnvelopeHeader(upload);
+  return header && encodedLine(header, upload.body);
+}
+
+/** What ingest makes durable for an upload, as an object, or undefined when ingest refuses it (4xx). */
+export function toEnvelope(upload: GeneratedUpload): RawEnvelopeV2 | undefined {
+  const header = toEnvelopeHeader(upload);
+  return header && { v: 2, ...header, body: JSON.parse(upload.body) as RawEnvelopeV2['body'] };
+}
+
+/** A v2 line of a header and a body given as JSON text. */
+export function encodedLine(header: RawEnvelopeHeader, bodyJson: string): string {
+  const bytes = encodeRawEnvelopeV2(header, Buffer.from(bodyJson, 'utf8'));
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8');
 }

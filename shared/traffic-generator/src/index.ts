@@ -5,7 +5,10 @@ export {
   generateTraffic,
   rawEnvelopes,
   sdkRequests,
+  encodedLine,
   toEnvelope,
+  toEnvelopeHeader,
+  toRawLine,
   type AppTraffic,
   type GeneratedUpload,
   type SdkRequest,
@@ -20,3 +23,7 @@ export { rawPrefix, UNPARTITIONABLE_PREFIX, writeRawFiles, type PutObject, type 
 export { EVENT_CASES, MalformedCases, type MalformedCase } from './malformed.js';
 export { COUNTRIES, MOBILE_DEVICES, PRODUCTS, WEB_DEVICES, WEB_TRAFFIC_SOURCES, BOT_USER_AGENTS, type Country } from './catalog.js';
 export { Random } from './random.js';
+export { expectedOutcome, type ElementOutcome, type EventBadRowReason, type OutcomeOptions, type UploadOutcome } from './expected-outcome.js';
+export { withRepeatedEvent } from './batch-duplicates.js';
+export { retimeUpload, type RetimeOptions } from './retime.js';
+export { hashCodeOf } from './hash-code.js';

@@ -30,7 +30,10 @@ export const MalformedCases = {
   'invalid-json-body': { layer: 'request', status: 400 },
   /** A stored record that is not an envelope (storage corruption): only in raw records. */
   'corrupt-record': { layer: 'record', badRow: 'INVALID_ENVELOPE' },
-  /** An envelope whose body is not JSON (ingest never writes one; archives from elsewhere might). */
+  /**
+   * An envelope whose body is not JSON: ingest never writes one, and v2 cannot hold one, so it is a
+   * v1 envelope (the form of raw files written before v2) with a cut body string.
+   */
   'body-not-json': { layer: 'record', badRow: 'INVALID_JSON' },
 } as const satisfies Record<string, { layer: 'event'; badRow: string } | { layer: 'request'; status: number } | { layer: 'record'; badRow: string }>;
 

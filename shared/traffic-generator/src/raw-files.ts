@@ -1,6 +1,7 @@
-import { RawEnvelopeV1 } from '@clickstream/contracts';
+import { parseRawEnvelopeHeader, type RawEnvelope } from '@clickstream/contracts';
 import { FsObjectStore } from '@clickstream/runtime';
 import { gzipSync } from 'node:zlib';
+import { encodedLine } from './generator.js';
 
 /**
  * The S3 layout of raw files as Firehose (and the embedded roller in services/ingest) writes it:
@@ -34,7 +35,8 @@ export interface RawFilesResult {
 }
 
 /**
- * Writes records (envelopes, or their JSON text) as the embedded Firehose does: every roll of
+ * Writes records (envelope lines, or envelopes: a v2 one is serialised by
+ * `encodeRawEnvelopeV2`, a v1 one as JSON) as the embedded Firehose does: every roll of
  * `recordsPerRoll` records becomes one file per prefix, named `clickstream-<from>-<to>.jsonl[.gz]`
  * with 20-digit positions, lines joined by `\n` with a final `\n`. A record that is not an
  * envelope goes to `errors/unpartitionable/`. `target` is a directory (the object store's root:
@@ -42,7 +44,7 @@ export interface RawFilesResult {
  * Memory holds one roll.
  */
 export async function writeRawFiles(
-  records: Iterable<RawEnvelopeV1 | string> | AsyncIterable<RawEnvelopeV1 | string>,
+  records: Iterable<RawEnvelope | string> | AsyncIterable<RawEnvelope | string>,
   target: string | PutObject,
   options: RawFilesOptions = {},
 ): Promise<RawFilesResult> {
@@ -67,7 +69,7 @@ export async function writeRawFiles(
   };
 
   for await (const record of records) {
-    const line = typeof record === 'string' ? record : JSON.stringify(record);
+    const line = typeof record === 'string' ? record : lineOf(record);
     const prefix = prefixOf(line);
     const group = groups.get(prefix);
     if (group) group.push(line);
@@ -79,13 +81,14 @@ export async function writeRawFiles(
   return { keys, records: position - (options.firstPosition ?? 0) };
 }
 
+function lineOf(envelope: RawEnvelope): string {
+  if (envelope.v === 1) return JSON.stringify(envelope);
+  const { v: _v, body, ...header } = envelope;
+  return encodedLine(header, JSON.stringify(body));
+}
+
+/** The partition of a line, read from its header alone (its body is not parsed). */
 function prefixOf(line: string): string {
-  let json: unknown;
-  try {
-    json = JSON.parse(line);
-  } catch {
-    return UNPARTITIONABLE_PREFIX;
-  }
-  const parsed = RawEnvelopeV1.safeParse(json);
-  return parsed.success ? rawPrefix(parsed.data.appId, parsed.data.ingestTime) : UNPARTITIONABLE_PREFIX;
+  const header = parseRawEnvelopeHeader(line);
+  return header ? rawPrefix(header.appId, header.ingestTime) : UNPARTITIONABLE_PREFIX;
 }

@@ -5,7 +5,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { ClickstreamEvent, RawEnvelopeV1 } from '@clickstream/contracts';
+import { ClickstreamEvent, encodeRawEnvelopeV2, parseRawEnvelopeHeader, RawEnvelope, RawEnvelopeV2, type RawEnvelopeV1 } from '@clickstream/contracts';
 import {
   EVENT_CASES,
   generateTraffic,
@@ -13,6 +13,8 @@ import {
   rawPrefix,
   rawRecords,
   sdkRequests,
+  toEnvelopeHeader,
+  toRawLine,
   toSdkRequest,
   writeRawFiles,
   type GeneratedUpload,
@@ -44,8 +46,8 @@ describe('traffic generator', () => {
   it('makes valid envelopes whose events satisfy the event model, except the ones it broke on purpose', () => {
     let valid = 0;
     for (const envelope of rawEnvelopes(base)) {
-      assert.ok(RawEnvelopeV1.safeParse(envelope).success);
-      const body = JSON.parse(envelope.body) as unknown[];
+      assert.ok(RawEnvelopeV2.safeParse(envelope).success);
+      const body = envelope.body;
       assert.ok(Array.isArray(body) && body.length > 0);
       for (const e of body) if (ClickstreamEvent.safeParse(e).success) valid++;
     }
@@ -119,11 +121,54 @@ describe('traffic generator', () => {
     }
   });
 
-  it('writes raw files with the Firehose layout, gzip or not, damaged records to the error prefix', async (t) => {
+  it('stores what ingest writes: v2 lines from encodeRawEnvelopeV2, the body embedded byte for byte, one JSON.parse per line', () => {
+    const o = { ...base, events: 3000 };
+    const small = all(o);
+    const lines = [...rawRecords(o)];
+    assert.equal(lines.length, small.length);
+    const utf8 = new TextEncoder();
+    small.forEach((u, i) => {
+      const header = toEnvelopeHeader(u)!;
+      const expected = Buffer.from(encodeRawEnvelopeV2(header, utf8.encode(u.body))).toString('utf8');
+      assert.equal(lines[i], expected);
+      assert.equal(toRawLine(u), expected);
+      const parsed = RawEnvelope.parse(JSON.parse(lines[i]!));
+      assert.equal(parsed.v, 2);
+      assert.equal(JSON.stringify(parsed.body), u.body, 'the body is the request body, unchanged');
+    });
+    assert.deepEqual([...rawRecords(o)], lines, 'same seed, same bytes');
+  });
+
+  it('damages records as storage would: cut lines, and v1 envelopes whose body string was cut', () => {
+    const o = { ...base, events: 4000, corruptRecords: 0.1 };
+    const byId = new Map(all(o).map((u) => [u.requestId, u]));
+    let cut = 0;
+    let v1 = 0;
+    for (const line of rawRecords(o)) {
+      let json: unknown;
+      try {
+        json = JSON.parse(line);
+      } catch {
+        cut++;
+        continue;
+      }
+      const e = RawEnvelope.parse(json);
+      if (e.v === 2) continue;
+      v1++;
+      const u = byId.get(e.requestId)!;
+      assert.ok(u.body.startsWith(e.body) && e.body.length < u.body.length);
+      assert.throws(() => JSON.parse((e as RawEnvelopeV1).body));
+    }
+    assert.ok(cut > 0 && v1 > 0, `${cut} cut lines, ${v1} v1 records`);
+  });
+
+  it('writes raw files with the Firehose layout, gzip or not, records without a readable header to the error prefix', async (t) => {
     const dir = await mkdtemp(join(tmpdir(), 'traffic-raw-'));
     t.after(() => rm(dir, { recursive: true, force: true }));
     const o = { ...base, events: 2000, corruptRecords: 0.05 };
-    const lines = [...rawRecords(o)];
+    // Partitioning reads the header only (as ingest's roller does): a line cut inside its body
+    // still lands in its partition (processing makes it a bad row); one cut in the header cannot.
+    const lines = [...rawRecords(o), '{"v":2,"requestId":"cut-in-the-hea'];
     const result = await writeRawFiles(lines, dir, { recordsPerRoll: 300 });
     assert.equal(result.records, lines.length);
     const read: string[] = [];
@@ -134,8 +179,10 @@ describe('traffic generator', () => {
       const fileLines = text.slice(0, -1).split('\n');
       for (const line of fileLines) {
         if (key.startsWith('raw/')) {
-          const e = JSON.parse(line) as { appId: string; ingestTime: number };
+          const e = parseRawEnvelopeHeader(line)!;
           assert.ok(key.startsWith(rawPrefix(e.appId, e.ingestTime)));
+        } else {
+          assert.equal(parseRawEnvelopeHeader(line), undefined);
         }
       }
       read.push(...fileLines);
@@ -148,6 +195,10 @@ describe('traffic generator', () => {
     t.after(() => rm(plain, { recursive: true, force: true }));
     const { keys } = await writeRawFiles(rawEnvelopes({ ...base, events: 200 }), plain, { gzip: false });
     assert.ok(keys.every((k) => k.endsWith('.jsonl')));
+    // Envelope objects are written as ingest writes them: the same bytes as the lines.
+    const plainLines: string[] = [];
+    for (const key of keys) plainLines.push(...(await readFile(join(plain, ...key.split('/')), 'utf8')).slice(0, -1).split('\n'));
+    assert.deepEqual(plainLines.sort(), [...rawRecords({ ...base, events: 200 })].sort());
     const first = join(plain, ...keys[0]!.split('/'));
     assert.ok((await readdir(join(first, '..'))).every((n) => !n.startsWith('.tmp-')));
   });
