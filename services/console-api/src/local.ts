@@ -12,11 +12,15 @@ import { SqliteAccountStore } from './adapters/local/sqlite-accounts.js';
 import { SqliteAppStore, SqliteMetadataStore, SqlitePipelineConfigStore, SqliteProjectStore } from './adapters/local/sqlite-control-plane.js';
 import { openConsoleDatabase } from './adapters/local/sqlite-database.js';
 import { SqliteHealthStore } from './adapters/local/sqlite-health.js';
+import { SqliteOutbox } from './adapters/local/sqlite-outbox.js';
+import { SqliteSignInAttemptStore } from './adapters/local/sqlite-sign-in-attempts.js';
 import { ensureAdmin } from './domain/accounts.js';
 import { ensureDemoApp } from './domain/demo-app.js';
+import { dispatchOutbox } from './domain/outbox.js';
 import { Password } from './domain/passwords.js';
 import { handler as httpApi } from './handlers/http-api.js';
 import { handler as onPipelineEvent } from './handlers/on-pipeline-event.js';
+import { handler as scheduleDispatchOutbox } from './handlers/schedule-dispatch-outbox.js';
 import type { AuthSetup } from './ports/index.js';
 import { useLocalPorts } from './wiring.js';
 
@@ -45,9 +49,10 @@ export async function startLocal(env: EmbeddedEnvironment, rawSettings: ConsoleL
     const apps = new SqliteAppStore(db);
     const accounts = new SqliteAccountStore(db);
     const oidc = oidcAuth(settings);
-    const auth: AuthSetup = oidc ?? { mode: 'local', accounts };
+    const auth: AuthSetup = oidc ?? { mode: 'local', accounts, signInAttempts: new SqliteSignInAttemptStore(db) };
     const firstAdmin = oidc ? undefined : await ensureAdmin(accounts, env.clock, settings.ADMIN_PASSWORD);
     const analytics = new DuckDbAnalytics(env.warehouse);
+    const outbox = new SqliteOutbox(db);
     useLocalPorts({
       projects,
       apps,
@@ -56,18 +61,21 @@ export async function startLocal(env: EmbeddedEnvironment, rawSettings: ConsoleL
       analytics,
       savedExplorations: new SqliteSavedExplorations(db),
       health: new SqliteHealthStore(db),
+      outbox,
       publisher: env.publisher,
       clock: env.clock,
       auth,
     });
     return {
       serviceDir: fileURLToPath(new URL('..', import.meta.url)),
-      functions: { 'http-api': httpApi, 'on-pipeline-event': onPipelineEvent },
+      functions: { 'http-api': httpApi, 'on-pipeline-event': onPipelineEvent, 'schedule-dispatch-outbox': scheduleDispatchOutbox },
       demoAppId: 'demo_web',
       ...(firstAdmin ? { firstAdmin } : {}),
       authMode: auth.mode,
       start: async () => {
-        await ensureDemoApp({ projects, apps }, env.publisher, env.clock);
+        // Announcements stored by the last run but never published (it stopped in between) go out first.
+        await dispatchOutbox({ outbox, publisher: env.publisher, clock: env.clock });
+        await ensureDemoApp({ projects, apps, outbox, publisher: env.publisher, clock: env.clock });
         // The local copies of the analysis views take a while on a big warehouse: build them in the
         // background so the first dashboard does not wait (a query before then builds them itself).
         void analytics.warm().catch((error: unknown) => console.error('error: warming the analytics copies failed', error));

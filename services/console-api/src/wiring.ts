@@ -11,6 +11,7 @@ import {
   DynamoDbPipelineConfigStore,
   DynamoDbProjectStore,
 } from './adapters/aws/dynamodb-stores.js';
+import { DynamoDbOutbox } from './adapters/aws/dynamodb-outbox.js';
 import { oidcAuth, OidcConfig } from './adapters/oidc/oidc-config.js';
 import { dataVersion } from './domain/pipeline-health.js';
 import type { ConsoleApiPorts } from './ports/index.js';
@@ -41,6 +42,7 @@ export function wireAws(config: AwsConfig): ConsoleApiPorts {
     }),
     savedExplorations: new DynamoDbSavedExplorations(config.TABLE_NAME, doc),
     health,
+    outbox: new DynamoDbOutbox(config.TABLE_NAME, doc),
     publisher: new EventBridgePublisher(config.EVENT_BUS_NAME),
     clock: systemClock,
     // On AWS users come from the identity provider only; without one, only public routes answer.

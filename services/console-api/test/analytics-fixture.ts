@@ -69,6 +69,10 @@ export const SHOP = 'shop_web';
 interface Visitor {
   user: string;
   country: string;
+  region: string;
+  city: string;
+  /** Width x height the SDK reported; none for u5. */
+  screen?: [number, number];
   browser: string;
   device: string;
   os: string;
@@ -76,11 +80,14 @@ interface Visitor {
 }
 
 const visitors: Record<string, Visitor> = {
-  u1: { user: 'u1', country: 'DE', browser: 'Chrome', device: 'desktop', os: 'Windows', userAttributes: '{"_user_id":{"value":"alice","set_timestamp":1},"tier":{"value":2,"set_timestamp":1}}' },
-  u2: { user: 'u2', country: 'FR', browser: 'Safari', device: 'mobile', os: 'iOS' },
-  u3: { user: 'u3', country: 'US', browser: 'Firefox', device: 'desktop', os: 'Linux' },
-  u4: { user: 'u4', country: 'DE', browser: 'Chrome', device: 'desktop', os: 'macOS' },
-  u5: { user: 'u5', country: 'GB', browser: 'Edge', device: 'desktop', os: 'Windows' },
+  u1: {
+    user: 'u1', country: 'DE', region: 'Berlin', city: 'Berlin', screen: [1920, 1080], browser: 'Chrome', device: 'desktop', os: 'Windows',
+    userAttributes: '{"_user_id":{"value":"alice","set_timestamp":1},"tier":{"value":2,"set_timestamp":1}}',
+  },
+  u2: { user: 'u2', country: 'FR', region: 'Île-de-France', city: 'Paris', screen: [390, 844], browser: 'Safari', device: 'mobile', os: 'iOS' },
+  u3: { user: 'u3', country: 'US', region: 'California', city: 'San Francisco', screen: [1440, 900], browser: 'Firefox', device: 'desktop', os: 'Linux' },
+  u4: { user: 'u4', country: 'DE', region: 'Bavaria', city: 'Munich', screen: [1920, 1080], browser: 'Chrome', device: 'desktop', os: 'macOS' },
+  u5: { user: 'u5', country: 'GB', region: 'England', city: 'London', browser: 'Edge', device: 'desktop', os: 'Windows' },
 };
 
 interface Source {
@@ -121,6 +128,10 @@ function session(id: string, v: Visitor, src: Source, steps: Step[]): void {
       device_category: v.device,
       country: v.country,
       continent: v.country === 'US' ? 'NA' : 'EU',
+      region: v.region,
+      city: v.city,
+      screen_width: v.screen?.[0] ?? null,
+      screen_height: v.screen?.[1] ?? null,
       is_bot: false,
       traffic_source_source: src.source,
       traffic_source_medium: src.medium,
@@ -161,6 +172,8 @@ function session(id: string, v: Visitor, src: Source, steps: Step[]): void {
     browser: v.browser,
     os: v.os,
     platform: 'Web',
+    region: v.region,
+    city: v.city,
     partial_rows: 1,
   });
 }
@@ -219,6 +232,8 @@ const users: FixtureRow[] = Object.values(visitors).map((v) => ({
   user_attributes: v.userAttributes ?? '{}',
   event_count: events.filter((e) => e.user_pseudo_id === v.user).length,
   last_seen: lastSeen(v.user),
+  first_region: v.region,
+  first_city: v.city,
 }));
 
 const badRows: FixtureRow[] = [

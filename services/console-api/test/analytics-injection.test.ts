@@ -78,7 +78,7 @@ describe('filter values are parameters in every dialect', () => {
     fc.assert(
       fc.property(
         values,
-        fc.constantFrom(...stringDimensions, 'page', 'source_medium'),
+        fc.constantFrom(...stringDimensions, 'page', 'source_medium', 'screen_size'),
         fc.constantFrom(...textOps),
         fc.constantFrom('dimension', 'attribute', 'userAttribute'),
         (value, dimension, op, kind) => {

@@ -220,7 +220,7 @@ describe('retention dashboard', () => {
 });
 
 describe('devices and geo dashboards', () => {
-  it('break users down by browser, OS, category and platform; screen size needs a contract column', async () => {
+  it('break users down by browser, OS, category, platform and screen size', async () => {
     const { tables } = await dashboard('devices');
     assert.deepEqual(pick(tables.browsers!.rows, 'value', 'users', 'sessions', 'events'), [
       { value: 'Chrome', users: 1, sessions: 2, events: 9 },
@@ -238,10 +238,20 @@ describe('devices and geo dashboards', () => {
       { value: 'mobile', users: 1, views: 2 },
     ]);
     assert.deepEqual(pick(tables.app_versions!.rows, 'value', 'users'), [{ value: '(not set)', users: 4 }]);
-    assert.match(tables.screen_sizes!.unavailable ?? '', /screen/);
+    // Screens: u1 1920x1080, u2 390x844, u3 1440x900; u5's SDK reported none.
+    assert.deepEqual(pick(tables.screen_sizes!.rows, 'value', 'users', 'sessions', 'events'), [
+      { value: '(not set)', users: 1, sessions: 3, events: 4 },
+      { value: '1440x900', users: 1, sessions: 1, events: 1 },
+      { value: '1920x1080', users: 1, sessions: 2, events: 9 },
+      { value: '390x844', users: 1, sessions: 1, events: 5 },
+    ]);
+    const wide = await dashboard('overview', { filters: [{ field: { dimension: 'screen_size' }, op: 'eq', values: ['1920x1080'] }] });
+    assert.deepEqual(pick(wide.tables.totals!.rows, 'active_users', 'events'), [{ active_users: 1, events: 9 }], 'u1 only (u4 is 1920x1080 too, but in February)');
+    const narrow = await dashboard('overview', { filters: [{ field: { dimension: 'screen_width' }, op: 'lt', values: ['1000'] }] });
+    assert.deepEqual(pick(narrow.tables.totals!.rows, 'active_users', 'events'), [{ active_users: 1, events: 5 }], 'u2 only');
   });
 
-  it('break users down by country, continent and locale', async () => {
+  it('break users down by country, continent, region, city and locale', async () => {
     const { tables } = await dashboard('geo');
     assert.deepEqual(pick(tables.countries!.rows, 'value', 'users', 'events'), [
       { value: 'DE', users: 1, events: 9 },
@@ -257,7 +267,26 @@ describe('devices and geo dashboards', () => {
       { value: 'en-US', users: 3 },
       { value: 'fr-FR', users: 1 },
     ]);
-    assert.match(tables.cities!.unavailable ?? '', /city/);
+    assert.deepEqual(pick(tables.regions!.rows, 'value', 'users', 'events'), [
+      { value: 'Berlin', users: 1, events: 9 },
+      { value: 'California', users: 1, events: 1 },
+      { value: 'England', users: 1, events: 4 },
+      { value: 'Île-de-France', users: 1, events: 5 },
+    ]);
+    assert.deepEqual(pick(tables.cities!.rows, 'value', 'users', 'sessions'), [
+      { value: 'Berlin', users: 1, sessions: 2 },
+      { value: 'London', users: 1, sessions: 3 },
+      { value: 'Paris', users: 1, sessions: 1 },
+      { value: 'San Francisco', users: 1, sessions: 1 },
+    ]);
+    const california = await dashboard('overview', { filters: [{ field: { dimension: 'region' }, op: 'eq', values: ['California'] }] });
+    // u3: s4 in the week (s5 is 10 March); sessions filtered on their own region column.
+    assert.deepEqual(pick(california.tables.totals!.rows, 'active_users', 'sessions', 'events'), [{ active_users: 1, sessions: 1, events: 1 }]);
+    const cities = await dashboard('geo', { filters: [{ field: { dimension: 'city' }, op: 'in', values: ['Paris', 'London'] }] });
+    assert.deepEqual(pick(cities.tables.countries!.rows, 'value', 'users'), [
+      { value: 'FR', users: 1 },
+      { value: 'GB', users: 1 },
+    ]);
   });
 });
 

@@ -28,7 +28,7 @@ const SESSIONS = `SELECT app_id, session_id, any_value(user_pseudo_id) AS user_p
   count(*) FILTER (WHERE event_type = '_page_view') AS page_view_count, count(*) AS event_count, CAST(count(*) * 1000 AS BIGINT) AS engagement_time_msec,
   count(*) FILTER (WHERE event_type = '_page_view') <= 1 AS is_bounce, min(page_url) AS entry_page, min(traffic_source_source) AS traffic_source_source,
   min(traffic_source_medium) AS traffic_source_medium, min(traffic_source_campaign) AS traffic_source_campaign, min(channel_group) AS channel_group,
-  min(country) AS country, min(browser) AS browser, min(os) AS os, min(device_category) AS device_category, min(platform) AS platform
+  min(country) AS country, min(region) AS region, min(city) AS city, min(browser) AS browser, min(os) AS os, min(device_category) AS device_category, min(platform) AS platform
   FROM events_deduped WHERE session_id IS NOT NULL GROUP BY app_id, session_id`;
 const USERS = `SELECT app_id, user_pseudo_id, min(event_timestamp) AS first_touch_timestamp, min(channel_group) AS first_channel_group, max(event_timestamp) AS last_seen
   FROM events_deduped WHERE user_pseudo_id IS NOT NULL GROUP BY app_id, user_pseudo_id`;
@@ -66,6 +66,11 @@ async function writeEvents(seed: number, count: number, options: { days?: number
     device_category: `(['desktop', 'mobile'])[1 + (hash(i, ${seed}, 18) % 2)::INTEGER]`,
     country: `(['DE', 'US', 'IN', NULL])[1 + (hash(i, ${seed}, 19) % 4)::INTEGER]`,
     continent: `(['EU', 'NA', 'AS'])[1 + (hash(i, ${seed}, 20) % 3)::INTEGER]`,
+    region: `(['Bavaria', 'California', 'Île-de-France', NULL])[1 + (hash(i, ${seed}, 26) % 4)::INTEGER]`,
+    city: `(['Munich', 'San Francisco', NULL])[1 + (hash(i, ${seed}, 27) % 3)::INTEGER]`,
+    // Per user, as a device reports it; a few users' SDKs report none.
+    screen_width: `([1920, 390, 1440, NULL])[1 + (hash(hash(i, ${seed}, 7) % 30) % 4)::INTEGER]`,
+    screen_height: `([1080, 844, 900, NULL])[1 + (hash(hash(i, ${seed}, 7) % 30) % 4)::INTEGER]`,
     is_bot: `hash(i, ${seed}, 21) % 11 = 0`,
     traffic_source_source: `(['google', '(direct)', 'newsletter'])[1 + (hash(i, ${seed}, 22) % 3)::INTEGER]`,
     traffic_source_medium: `(['organic', '(none)', 'email', NULL])[1 + (hash(i, ${seed}, 23) % 4)::INTEGER]`,
@@ -92,6 +97,7 @@ const FILTERS = [
   [{ field: { dimension: 'browser' }, op: 'eq', values: ['Chrome'] }],
   [{ field: { dimension: 'source_medium' }, op: 'contains', values: ['goo'] }, { field: { dimension: 'is_bot' }, op: 'eq', values: ['false'] }],
   [{ field: { attribute: 'plan' }, op: 'eq', values: ['pro'] }],
+  [{ field: { dimension: 'screen_size' }, op: 'eq', values: ['1920x1080'] }, { field: { dimension: 'region' }, op: 'neq', values: ['Bavaria'] }],
 ];
 const RANGE = { start: '2025-03-01', end: '2025-03-07' };
 
@@ -165,6 +171,7 @@ describe('analytics pre-aggregates', () => {
         .join('\n');
     assert.match(sqlOf('UTC'), /console_analytics\.activity/);
     assert.match(sqlOf('Asia/Kathmandu', FILTERS[1]!), /console_analytics\.activity/);
+    assert.match(sqlOf('UTC', FILTERS[4]!), /console_analytics\.activity/, 'screen size and region are activity columns');
     // An attribute filter needs the events themselves.
     assert.doesNotMatch(sqlOf('UTC', FILTERS[3]!), /console_analytics\.activity/);
     const plain = direct.compile(APP, DashboardRequest.parse({ dateRange: RANGE }), (ctx) => dashboards.devices(ctx, 5));

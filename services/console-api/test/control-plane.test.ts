@@ -95,6 +95,7 @@ describe('apps', () => {
       enabled: true,
       allowedOrigins: ['https://shop.example.com', 'http://localhost:3000'],
       timezone: 'Europe/Paris',
+      retentionDays: 395,
       revision: 1,
       registeredAt: '2026-11-29T10:00:00.000Z',
     });
@@ -133,6 +134,7 @@ describe('apps', () => {
         enabled: false,
         allowedOrigins: ['https://shop.example.com'],
         timezone: 'UTC',
+        retentionDays: 0,
         revision: 2,
         updatedAt: '2026-11-29T10:01:00.000Z',
       },

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoDbHealthStore } from '../src/adapters/aws/dynamodb-health.js';
 import {
@@ -12,6 +12,7 @@ import {
 } from '../src/adapters/aws/dynamodb-stores.js';
 import type { ConsoleApp, PipelineVersion, Project } from '../src/domain/model.js';
 import { defaultPipelineConfig } from '../src/domain/pipeline-config.js';
+import type { OutboxMessage } from '../src/ports/outbox.js';
 
 const TABLE = 'clickstream-console';
 const T = '2026-11-29T10:00:00.000Z';
@@ -37,32 +38,60 @@ function setup() {
   return { dynamo: mockClient(doc), doc };
 }
 const conditionFailed = () => new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+/** The transaction was cancelled because its first item's condition failed. */
+const changeConditionFailed = () =>
+  new TransactionCanceledException({ message: 'Transaction cancelled', $metadata: {}, CancellationReasons: [{ Code: 'ConditionalCheckFailed' }, { Code: 'None' }] });
+const event = (aggregate: string, seq: number): OutboxMessage => ({ aggregate, seq, detailType: 'AppUpdated.v1', detail: { appId: 'shop_web', n: seq }, createdAt: T });
+const outboxItem = (m: OutboxMessage) => ({
+  Put: {
+    TableName: TABLE,
+    Item: { pk: 'OUTBOX', sk: `${m.aggregate}#${String(m.seq).padStart(10, '0')}`, aggregate: m.aggregate, seq: m.seq, detailType: m.detailType, detail: JSON.stringify(m.detail), createdAt: T, attempts: 0 },
+    ConditionExpression: 'attribute_not_exists(sk)',
+  },
+});
 
 describe('DynamoDbAppStore', () => {
-  it('creates an app only if its id was never used', async () => {
+  it('creates an app and its outbox message in one transaction, only if its id was never used', async () => {
     const { dynamo, doc } = setup();
     const store = new DynamoDbAppStore(TABLE, doc);
-    dynamo.on(PutCommand).resolvesOnce({}).rejects(conditionFailed());
-    assert.equal(await store.create(app), true);
-    assert.equal(await store.create(app), false);
-    assert.deepEqual(dynamo.commandCalls(PutCommand)[0]!.args[0].input, {
-      TableName: TABLE,
-      Item: { pk: 'APPS', sk: 'APP#shop_web', app, revision: 1 },
-      ConditionExpression: 'attribute_not_exists(sk)',
+    dynamo.on(TransactWriteCommand).resolvesOnce({}).rejects(changeConditionFailed());
+    assert.equal(await store.create(app, event('APP#shop_web', 1)), true);
+    assert.equal(await store.create(app, event('APP#shop_web', 1)), false);
+    assert.deepEqual(dynamo.commandCalls(TransactWriteCommand)[0]!.args[0].input, {
+      TransactItems: [
+        { Put: { TableName: TABLE, Item: { pk: 'APPS', sk: 'APP#shop_web', app, revision: 1 }, ConditionExpression: 'attribute_not_exists(sk)' } },
+        outboxItem(event('APP#shop_web', 1)),
+      ],
     });
+    assert.equal(dynamo.commandCalls(PutCommand).length, 0, 'never a write outside the transaction');
   });
 
-  it('updates and deletes (as a tombstone) only at the expected revision, also for items without a top-level revision', async () => {
+  it('a cancellation for another reason (the outbox item exists, a conflict) is an error, not a lost race', async () => {
     const { dynamo, doc } = setup();
     const store = new DynamoDbAppStore(TABLE, doc);
-    dynamo.on(PutCommand).resolvesOnce({}).rejects(conditionFailed());
+    dynamo.on(TransactWriteCommand).rejects(
+      new TransactionCanceledException({ message: 'cancelled', $metadata: {}, CancellationReasons: [{ Code: 'None' }, { Code: 'ConditionalCheckFailed' }] }),
+    );
+    await assert.rejects(store.create(app, event('APP#shop_web', 1)), /not written \(None, ConditionalCheckFailed\)/);
+    dynamo.on(TransactWriteCommand).rejects(
+      new TransactionCanceledException({ message: 'cancelled', $metadata: {}, CancellationReasons: [{ Code: 'TransactionConflict' }, { Code: 'None' }] }),
+    );
+    await assert.rejects(store.create(app, event('APP#shop_web', 1)), /TransactionConflict/);
+  });
+
+  it('updates and deletes (as a tombstone) only at the expected revision, with their outbox messages', async () => {
+    const { dynamo, doc } = setup();
+    const store = new DynamoDbAppStore(TABLE, doc);
+    dynamo.on(TransactWriteCommand).resolvesOnce({}).rejects(changeConditionFailed());
     dynamo.on(GetCommand).resolves({ Item: { pk: 'APPS', sk: 'APP#shop_web', app } });
-    assert.equal(await store.update({ ...app, revision: 2 }, 1), true);
-    assert.equal(await store.delete('shop_web', 3, 2, T), false);
-    const [update, tombstone] = dynamo.commandCalls(PutCommand).map((c) => c.args[0].input);
-    assert.match(update!.ConditionExpression!, /attribute_not_exists\(deletedAt\) AND \(revision = :expected OR \(attribute_not_exists\(revision\) AND app\.revision = :expected\)\)/);
-    assert.deepEqual(update!.ExpressionAttributeValues, { ':expected': 1 });
-    assert.deepEqual(tombstone!.Item, { pk: 'APPS', sk: 'APP#shop_web', revision: 3, deletedAt: T, projectId: 'shop' });
+    assert.equal(await store.update({ ...app, revision: 2 }, 1, event('APP#shop_web', 2)), true);
+    assert.equal(await store.delete('shop_web', 3, 2, T, event('APP#shop_web', 3)), false);
+    const [update, tombstone] = dynamo.commandCalls(TransactWriteCommand).map((c) => c.args[0].input.TransactItems!);
+    assert.match(update![0]!.Put!.ConditionExpression!, /attribute_not_exists\(deletedAt\) AND \(revision = :expected OR \(attribute_not_exists\(revision\) AND app\.revision = :expected\)\)/);
+    assert.deepEqual(update![0]!.Put!.ExpressionAttributeValues, { ':expected': 1 });
+    assert.deepEqual(update![1], outboxItem(event('APP#shop_web', 2)));
+    assert.deepEqual(tombstone![0]!.Put!.Item, { pk: 'APPS', sk: 'APP#shop_web', revision: 3, deletedAt: T, projectId: 'shop' });
+    assert.deepEqual(tombstone![1], outboxItem(event('APP#shop_web', 3)));
   });
 
   it('gets and lists live apps across pages; tombstones and legacy items are handled', async () => {
@@ -103,13 +132,15 @@ describe('DynamoDbProjectStore', () => {
 describe('DynamoDbPipelineConfigStore', () => {
   const v = (version: number): PipelineVersion => ({ projectId: 'shop', version, config: defaultPipelineConfig, changedBy: 'ops', changedAt: T });
 
-  it('appends versions under sortable keys, refusing a version that exists', async () => {
+  it('appends versions under sortable keys with their outbox message, refusing a version that exists', async () => {
     const { dynamo, doc } = setup();
     const store = new DynamoDbPipelineConfigStore(TABLE, doc);
-    dynamo.on(PutCommand).resolvesOnce({}).rejects(conditionFailed());
-    assert.equal(await store.append(v(12)), true);
-    assert.equal(await store.append(v(12)), false);
-    assert.deepEqual(dynamo.commandCalls(PutCommand)[0]!.args[0].input.Item, { pk: 'PIPELINE#shop', sk: 'V#0000000012', version: v(12) });
+    dynamo.on(TransactWriteCommand).resolvesOnce({}).rejects(changeConditionFailed());
+    assert.equal(await store.append(v(12), event('PIPELINE#shop', 12)), true);
+    assert.equal(await store.append(v(12), event('PIPELINE#shop', 12)), false);
+    const [items] = dynamo.commandCalls(TransactWriteCommand).map((c) => c.args[0].input.TransactItems!);
+    assert.deepEqual(items![0]!.Put!.Item, { pk: 'PIPELINE#shop', sk: 'V#0000000012', version: v(12) });
+    assert.deepEqual(items![1], outboxItem(event('PIPELINE#shop', 12)));
   });
 
   it('reads the latest version with one descending query', async () => {

@@ -10,7 +10,7 @@ beforeEach(async () => {
   await h.addUser('ana', 'Analyst');
   analyst = await h.signIn('ana');
   await h.ports.projects.create({ projectId: 'shop', name: 'Shop', description: '', createdAt: '2026-11-29T10:00:00.000Z', updatedAt: '2026-11-29T10:00:00.000Z', revision: 1 });
-  await h.ports.apps.create({
+  await h.seedApp({
     appId: 'shop_web',
     projectId: 'shop',
     name: 'Web',

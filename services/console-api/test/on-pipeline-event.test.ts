@@ -2,6 +2,7 @@ import { describe, it, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   AthenaPartitionsAdded,
+  PartitionsExpired,
   ProcessingCompleted,
   ProcessingFailed,
   RedshiftLoadCompleted,
@@ -59,7 +60,7 @@ const completed = (jobId: string, completedAt: string) =>
 describe('console-api on-pipeline-event', () => {
   it('records a summary of the latest event of each kind', async (t) => {
     const health = await wire(t);
-    for (const c of [ProcessingCompleted, ProcessingFailed, AthenaPartitionsAdded, RedshiftLoadCompleted, RedshiftLoadFailed]) {
+    for (const c of [ProcessingCompleted, ProcessingFailed, PartitionsExpired, AthenaPartitionsAdded, RedshiftLoadCompleted, RedshiftLoadFailed]) {
       await handler(busEvent(c, c.example), context());
     }
     assert.deepEqual(await health.latest(), {
@@ -70,6 +71,10 @@ describe('console-api on-pipeline-event', () => {
       'ProcessingFailed.v1': {
         at: '2026-11-29T10:15:02.000Z',
         summary: { jobId: ProcessingFailed.example.jobId, error: { code: 'WAREHOUSE_WRITE_FAILED', message: 'disk full' } },
+      },
+      'PartitionsExpired.v1': {
+        at: '2026-11-29T03:15:04.000Z',
+        summary: { appId: 'shop_web', table: 'events', cutoff: '2025-10-30', retentionDays: 395, partitions: 2 },
       },
       'AthenaPartitionsAdded.v1': {
         at: '2026-11-29T10:15:03.000Z',

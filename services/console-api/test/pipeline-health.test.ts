@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   AthenaPartitionsAdded,
+  PartitionsExpired,
   ProcessingCompleted,
   ProcessingFailed,
   RedshiftLoadCompleted,
@@ -10,7 +11,7 @@ import {
   type EventContract,
 } from '@clickstream/contracts';
 import { handler } from '../src/handlers/on-pipeline-event.js';
-import { appHealth, appIdsOfFiles, defaultThresholds } from '../src/domain/pipeline-health.js';
+import { appHealth, appIdsOfFiles, dataVersion, defaultThresholds } from '../src/domain/pipeline-health.js';
 import { harness, lambdaContext, type Harness, type Session } from './support/harness.js';
 
 let ids = 0;
@@ -60,7 +61,7 @@ beforeEach(async () => {
   viewer = await h.signIn('reader');
   await h.ports.projects.create({ projectId: 'shop', name: 'Shop', description: '', createdAt: min(0), updatedAt: min(0), revision: 1 });
   for (const appId of ['shop_web', 'shop_ios']) {
-    await h.ports.apps.create({
+    await h.seedApp({
       appId,
       projectId: 'shop',
       name: appId,
@@ -96,11 +97,17 @@ describe('pipeline health per app', () => {
     assert.deepEqual([ios.ingest.events, ios.lastRun.jobId], [7, 'job-1']);
   });
 
-  it('new queryable data invalidates the analytics cache; failures do not', async () => {
+  it('new queryable data and expired data invalidate the analytics cache; failures do not', async () => {
     await deliver(completed('job-1', 0, [file('events', 'shop_web', 1)]), queryable('job-1', 2), loadDone('load-1', 3));
     assert.equal(h.analytics.invalidations, 3);
     await deliver(busEvent(ProcessingFailed, ProcessingFailed.example), loadFailed('load-2', 4));
     assert.equal(h.analytics.invalidations, 3);
+    const before = dataVersion(await h.ports.health.latest());
+    await deliver(busEvent(PartitionsExpired, { ...PartitionsExpired.example, expiredAt: min(5) }));
+    assert.equal(h.analytics.invalidations, 4);
+    assert.notEqual(dataVersion(await h.ports.health.latest()), before, 'Lambda caches keyed by the data version miss too');
+    const listed = (await viewer.call('GET', '/api/pipeline/health')).body.latest['PartitionsExpired.v1'];
+    assert.deepEqual(listed, { at: min(5), summary: { appId: 'shop_web', table: 'events', cutoff: '2025-10-30', retentionDays: 395, partitions: 2 } });
   });
 
   it('a queryable notice arriving before its run is joined when the run arrives', async () => {

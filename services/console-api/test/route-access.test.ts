@@ -112,7 +112,7 @@ describe('route access table', () => {
 
 async function seed(h: Harness) {
   await h.ports.projects.create({ projectId: 'demo', name: 'Demo', description: '', createdAt: '2026-11-29T10:00:00.000Z', updatedAt: '2026-11-29T10:00:00.000Z', revision: 1 });
-  await h.ports.apps.create({
+  await h.seedApp({
     appId: 'demo_web',
     projectId: 'demo',
     name: 'Demo',
@@ -141,7 +141,7 @@ describe('every route × every role, signed in with a local session (cookie + CS
       assert.ok(decision, `no decision for ${key(route)}`);
       const path = samplePath(route.path);
       // Every call gets a fresh world: a route may sign out, delete the app or change a password.
-      h.db.exec('DELETE FROM apps; DELETE FROM projects;');
+      h.db.exec('DELETE FROM apps; DELETE FROM projects; DELETE FROM outbox;');
       await seed(h);
 
       expectDecision(await call(route.method, path), decision === 'public' ? 'allowed' : 401, `anonymous ${key(route)}`);
@@ -196,7 +196,7 @@ describe('every route × every role, with an OIDC bearer token (no CSRF: browser
     it(key(route), async () => {
       const decision = decisions[key(route)];
       assert.ok(decision);
-      h.db.exec('DELETE FROM apps; DELETE FROM projects;');
+      h.db.exec('DELETE FROM apps; DELETE FROM projects; DELETE FROM outbox;');
       await seed(h);
       const path = samplePath(route.path);
       expectDecision(await call(route.method, path), decision === 'public' ? 'allowed' : 401, `anonymous ${key(route)}`);

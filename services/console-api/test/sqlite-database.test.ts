@@ -8,8 +8,19 @@ import { importObjectStoreState } from '../src/adapters/local/object-store-impor
 import { SqliteAppStore, SqliteProjectStore } from '../src/adapters/local/sqlite-control-plane.js';
 import { migrate, migrations, openConsoleDatabase } from '../src/adapters/local/sqlite-database.js';
 import { SqliteHealthStore } from '../src/adapters/local/sqlite-health.js';
+import { SqliteOutbox } from '../src/adapters/local/sqlite-outbox.js';
 import { demoApp, ensureDemoApp } from '../src/domain/demo-app.js';
-import { RecordingPublisher } from './support/harness.js';
+import type { SqliteDatabase } from '../src/adapters/local/sqlite-database.js';
+import type { Clock } from '@clickstream/lambda-kit';
+import { RecordingPublisher, registeredEvent } from './support/harness.js';
+
+const demoPorts = (db: SqliteDatabase, publisher: RecordingPublisher, clock: Clock) => ({
+  projects: new SqliteProjectStore(db),
+  apps: new SqliteAppStore(db),
+  outbox: new SqliteOutbox(db),
+  publisher,
+  clock,
+});
 
 async function tempDir(t: TestContext): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'console-sqlite-'));
@@ -77,7 +88,7 @@ describe('import of the JSON state of earlier releases', () => {
     const db2 = openConsoleDatabase(':memory:');
     t.after(() => db2.close());
     await importObjectStoreState(db2, objects, '2026-11-30T00:00:00.000Z');
-    await ensureDemoApp({ projects: new SqliteProjectStore(db2), apps: new SqliteAppStore(db2) }, publisher, { now: () => 0 });
+    await ensureDemoApp(demoPorts(db2, publisher, { now: () => 0 }));
     assert.deepEqual(publisher.published, []);
   });
 });
@@ -88,13 +99,13 @@ describe('ensureDemoApp', () => {
     const publisher = new RecordingPublisher();
     const clock = { now: () => Date.UTC(2026, 10, 29, 10) };
     const db = openConsoleDatabase(path);
-    const stores = { projects: new SqliteProjectStore(db), apps: new SqliteAppStore(db) };
-    await Promise.all([ensureDemoApp(stores, publisher, clock), ensureDemoApp(stores, publisher, clock)]);
+    const stores = demoPorts(db, publisher, clock);
+    await Promise.all([ensureDemoApp(stores), ensureDemoApp(stores)]);
     db.close();
     const db2 = openConsoleDatabase(path);
     t.after(() => db2.close());
-    const stores2 = { projects: new SqliteProjectStore(db2), apps: new SqliteAppStore(db2) };
-    await ensureDemoApp(stores2, publisher, clock);
+    const stores2 = demoPorts(db2, publisher, clock);
+    await ensureDemoApp(stores2);
     assert.deepEqual(
       publisher.published.map((p) => p.detailType),
       ['AppRegistered.v1'],
@@ -107,6 +118,7 @@ describe('ensureDemoApp', () => {
       enabled: true,
       allowedOrigins: ['*'],
       timezone: 'UTC',
+      retentionDays: 0,
       revision: 1,
       registeredAt: '2026-11-29T10:00:00.000Z',
     });
@@ -116,10 +128,12 @@ describe('ensureDemoApp', () => {
 
   it('leaves an existing (renamed) demo app alone', async () => {
     const db = openConsoleDatabase(':memory:');
-    const stores = { projects: new SqliteProjectStore(db), apps: new SqliteAppStore(db) };
-    await stores.apps.create({ ...demoApp, name: 'Renamed demo', revision: 4 });
     const publisher = new RecordingPublisher();
-    assert.equal((await ensureDemoApp(stores, publisher, { now: () => 0 })).name, 'Renamed demo');
+    const stores = demoPorts(db, publisher, { now: () => 0 });
+    const renamed = { ...demoApp, name: 'Renamed demo', revision: 4 };
+    await stores.apps.create(renamed, registeredEvent(renamed));
+    await stores.outbox.markSent((await stores.outbox.pending({ limit: 10 }))[0]!, '2026-01-01T00:00:00.000Z');
+    assert.equal((await ensureDemoApp(stores)).name, 'Renamed demo');
     assert.deepEqual(publisher.published, []);
     db.close();
   });

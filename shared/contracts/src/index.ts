@@ -8,11 +8,13 @@ export * from './events/apps.js';
 export * from './events/pipeline.js';
 export * from './events/processing.js';
 export * from './events/modeling.js';
+export * from './events/retention.js';
 
 import { AppDeleted, AppRegistered, AppUpdated } from './events/apps.js';
 import { PipelineConfigChanged } from './events/pipeline.js';
 import { ProcessingCompleted, ProcessingFailed } from './events/processing.js';
 import { AthenaPartitionsAdded, RedshiftLoadCompleted, RedshiftLoadFailed } from './events/modeling.js';
+import { PartitionsExpired } from './events/retention.js';
 
 /** Every EventBridge contract, in the order docs/EVENTS.md lists them. */
 export const allContracts = [
@@ -22,6 +24,7 @@ export const allContracts = [
   PipelineConfigChanged,
   ProcessingCompleted,
   ProcessingFailed,
+  PartitionsExpired,
   AthenaPartitionsAdded,
   RedshiftLoadCompleted,
   RedshiftLoadFailed,

@@ -1,7 +1,7 @@
 import { AppError } from '@clickstream/lambda-kit';
 import type { Clock } from '@clickstream/lambda-kit';
 import type { AccountStore } from '../ports/accounts.js';
-import type { ConsoleApiPorts } from '../ports/index.js';
+import type { AuthSetup, ConsoleApiPorts } from '../ports/index.js';
 import { conflict } from './errors.js';
 import type { LocalUser } from './model.js';
 import { generatePassword, hashPassword, verifyPassword, type ScryptCost } from './passwords.js';
@@ -10,12 +10,14 @@ import { permissionsOf, type Role } from './roles.js';
 export const ADMIN_USERNAME = 'admin';
 
 /** Local accounts exist only in embedded mode without OIDC; elsewhere users live in the identity provider. */
-export function localAccounts(ports: Pick<ConsoleApiPorts, 'auth'>): AccountStore {
+export function localAuth(ports: Pick<ConsoleApiPorts, 'auth'>): Extract<AuthSetup, { mode: 'local' }> {
   if (ports.auth.mode !== 'local') {
     throw new AppError(404, 'LOCAL_ACCOUNTS_DISABLED', 'Users are managed in the identity provider (OIDC), not here.');
   }
-  return ports.auth.accounts;
+  return ports.auth;
 }
+
+export const localAccounts = (ports: Pick<ConsoleApiPorts, 'auth'>): AccountStore => localAuth(ports).accounts;
 
 /** What the API shows of a user: never the hash. */
 export const publicUser = (u: LocalUser) => ({

@@ -1,12 +1,13 @@
 import { AppError, badRequest, notFound, unauthorized } from '@clickstream/lambda-kit';
 import * as z from 'zod';
-import { checkCredentials, localAccounts, publicUser } from './accounts.js';
+import { checkCredentials, localAccounts, localAuth, publicUser } from './accounts.js';
 import { clearedSessionCookie, CSRF_HEADER, SESSION_COOKIE, sessionCookie, startSession } from './auth.js';
 import { defineRoute, type ConsoleRoute } from './console-route.js';
 import { Username } from './model.js';
 import { hashPassword, Password } from './passwords.js';
 import { knownRoles, permissionsOf, Role } from './roles.js';
 import type { Principal } from './router.js';
+import { signInRules, throttledSignIn } from './sign-in-throttle.js';
 
 const SignIn = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) }).strict();
 const ChangePassword = z.object({ currentPassword: z.string().min(1).max(256), newPassword: Password }).strict();
@@ -63,13 +64,25 @@ export const authRoutes: ConsoleRoute[] = [
   defineRoute({
     method: 'POST',
     path: '/api/auth/sign-in',
-    summary: 'Sign in with a local account: sets the HttpOnly session cookie, returns the CSRF token',
+    summary: 'Sign in with a local account: sets the HttpOnly session cookie, returns the CSRF token (429 after repeated failures)',
     permission: 'public',
     body: SignIn,
     response: Me,
-    run: async ({ body, secure }, ports) => {
-      const accounts = localAccounts(ports);
-      const user = await checkCredentials(accounts, body.username.trim().toLowerCase(), body.password);
+    responses: {
+      429: {
+        description:
+          `Too many failed sign-ins for this user name (${signInRules.username.limit} within ${signInRules.username.windowMs / 60_000} min) ` +
+          `or from this address (${signInRules.ip.limit}): refused without checking the password until Retry-After has passed; ` +
+          'each further failure after a block doubles it.',
+        headers: { 'Retry-After': { description: 'Seconds to wait before the next attempt.', schema: { type: 'integer', minimum: 1 } } },
+      },
+    },
+    run: async ({ body, secure, clientIp }, ports) => {
+      const { accounts, signInAttempts } = localAuth(ports);
+      const username = body.username.trim().toLowerCase();
+      const user = await throttledSignIn(signInAttempts, { username, clientIp }, () => ports.clock.now(), () =>
+        checkCredentials(accounts, username, body.password),
+      );
       if (!user) throw new AppError(401, 'INVALID_CREDENTIALS', 'Wrong user name or password, or the account is disabled.');
       const { cookieValue, session } = await startSession(accounts, user.username, ports.clock.now());
       const principal: Principal = {

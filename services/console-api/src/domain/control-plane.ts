@@ -5,6 +5,7 @@ import type { ConsoleApiPorts } from '../ports/index.js';
 import { conflict } from './errors.js';
 import { appIdBase, idCandidates, projectIdBase } from './identifiers.js';
 import { appSettingsOf, type ConsoleApp, type Project } from './model.js';
+import { announceNow, appAggregate, outboxMessage } from './outbox.js';
 
 export const Platform = z.enum(['Web', 'Android', 'iOS', 'Flutter', 'ReactNative', 'WeChatMiniProgram', 'Server', 'Other']);
 
@@ -146,7 +147,7 @@ export async function deleteProject(ports: ConsoleApiPorts, projectId: string): 
   if (!(await ports.projects.delete(projectId, current.revision))) throw conflict('REVISION_CONFLICT', `Project ${projectId} changed meanwhile: retry.`);
 }
 
-/** Creates the app (generating its id when none is given) and announces it with AppRegistered.v1. */
+/** Creates the app (generating its id when none is given) and announces it with AppRegistered.v1 (through the outbox). */
 export async function createApp(ports: ConsoleApiPorts, projectId: string, input: z.output<typeof CreateApp>): Promise<ConsoleApp> {
   await requireProject(ports, projectId);
   const now = iso(ports.clock.now());
@@ -165,8 +166,9 @@ export async function createApp(ports: ConsoleApiPorts, projectId: string, input
       createdAt: now,
       updatedAt: now,
     };
-    if (await ports.apps.create(app)) {
-      await ports.publisher.publish(AppRegistered, { ...appSettingsOf(app), registeredAt: now });
+    const event = outboxMessage(AppRegistered, { ...appSettingsOf(app), registeredAt: now }, { aggregate: appAggregate(appId), seq: app.revision, createdAt: now });
+    if (await ports.apps.create(app, event)) {
+      await announceNow(ports, appAggregate(appId));
       return app;
     }
   }
@@ -184,8 +186,9 @@ export async function updateApp(ports: ConsoleApiPorts, appId: string, input: z.
   if (JSON.stringify(next) === JSON.stringify(current)) return current;
   const now = iso(ports.clock.now());
   const saved: ConsoleApp = { ...next, revision: current.revision + 1, updatedAt: now };
-  if (!(await ports.apps.update(saved, current.revision))) throw conflict('REVISION_CONFLICT', `App ${appId} changed meanwhile: reload and retry.`);
-  await ports.publisher.publish(AppUpdated, { ...appSettingsOf(saved), updatedAt: now });
+  const event = outboxMessage(AppUpdated, { ...appSettingsOf(saved), updatedAt: now }, { aggregate: appAggregate(appId), seq: saved.revision, createdAt: now });
+  if (!(await ports.apps.update(saved, current.revision, event))) throw conflict('REVISION_CONFLICT', `App ${appId} changed meanwhile: reload and retry.`);
+  await announceNow(ports, appAggregate(appId));
   return saved;
 }
 
@@ -194,7 +197,8 @@ export async function deleteApp(ports: ConsoleApiPorts, appId: string, expectedR
   checkRevision('App', appId, current.revision, expectedRevision);
   const now = iso(ports.clock.now());
   const revision = current.revision + 1;
-  if (!(await ports.apps.delete(appId, revision, current.revision, now))) throw conflict('REVISION_CONFLICT', `App ${appId} changed meanwhile: retry.`);
-  await ports.publisher.publish(AppDeleted, { appId, projectId: current.projectId, revision, deletedAt: now });
+  const event = outboxMessage(AppDeleted, { appId, projectId: current.projectId, revision, deletedAt: now }, { aggregate: appAggregate(appId), seq: revision, createdAt: now });
+  if (!(await ports.apps.delete(appId, revision, current.revision, now, event))) throw conflict('REVISION_CONFLICT', `App ${appId} changed meanwhile: retry.`);
+  await announceNow(ports, appAggregate(appId));
   return { appId, revision };
 }

@@ -1,7 +1,7 @@
 import { AppRegistered } from '@clickstream/contracts';
-import type { Clock, EventPublisher } from '@clickstream/lambda-kit';
 import type { AppStore, ProjectStore } from '../ports/control-plane.js';
 import { appSettingsOf, type ConsoleApp, type Project } from './model.js';
+import { announceNow, appAggregate, outboxMessage, type DispatchPorts } from './outbox.js';
 
 const EPOCH = '2026-01-01T00:00:00.000Z';
 
@@ -31,17 +31,14 @@ export const demoApp: ConsoleApp = {
 };
 
 /** Creates the demo project and app once and announces the app; later starts find them and do nothing. */
-export async function ensureDemoApp(
-  stores: { projects: ProjectStore; apps: AppStore },
-  publisher: EventPublisher,
-  clock: Clock,
-): Promise<ConsoleApp> {
-  const now = new Date(clock.now()).toISOString();
-  await stores.projects.create({ ...demoProject, createdAt: now, updatedAt: now });
+export async function ensureDemoApp(ports: { projects: ProjectStore; apps: AppStore } & DispatchPorts): Promise<ConsoleApp> {
+  const now = new Date(ports.clock.now()).toISOString();
+  await ports.projects.create({ ...demoProject, createdAt: now, updatedAt: now });
   const app: ConsoleApp = { ...demoApp, createdAt: now, updatedAt: now };
-  if (await stores.apps.create(app)) {
-    await publisher.publish(AppRegistered, { ...appSettingsOf(app), registeredAt: now });
+  const event = outboxMessage(AppRegistered, { ...appSettingsOf(app), registeredAt: now }, { aggregate: appAggregate(app.appId), seq: app.revision, createdAt: now });
+  if (await ports.apps.create(app, event)) {
+    await announceNow(ports, appAggregate(app.appId));
     return app;
   }
-  return (await stores.apps.get(demoApp.appId)) ?? app;
+  return (await ports.apps.get(demoApp.appId)) ?? app;
 }

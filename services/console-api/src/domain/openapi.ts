@@ -66,6 +66,9 @@ export function openApiDocument(routes: readonly ConsoleRoute[], version: string
       ...(unsafe ? { 409: errorResponse('Conflict: taken id, stale revision or version.') } : {}),
       ...(route.body ? { 415: errorResponse('The body must be application/json.') } : {}),
       500: errorResponse('Internal error; quote the request id.'),
+      ...Object.fromEntries(
+        Object.entries(route.responses ?? {}).map(([status, r]) => [status, { ...errorResponse(r.description), ...(r.headers ? { headers: r.headers } : {}) }]),
+      ),
     };
     (paths[oasPath] ??= {})[route.method.toLowerCase()] = {
       operationId: operationId(route.method, route.path),

@@ -6,6 +6,7 @@ import { diffJson, type Change } from './config-diff.js';
 import { requireProject } from './control-plane.js';
 import { conflict } from './errors.js';
 import type { PipelineVersion } from './model.js';
+import { announceNow, outboxMessage, pipelineAggregate } from './outbox.js';
 import { enricherNames, stepByName } from './processing-steps.js';
 
 /** What a project runs with before anyone saved a configuration: the contract's defaults. */
@@ -107,8 +108,8 @@ export async function pipelineVersion(ports: ConsoleApiPorts, projectId: string,
 }
 
 /**
- * Saves a new version when the configuration differs from the latest, then announces it with
- * PipelineConfigChanged.v1 (with the project's apps, so consumers need no lookup).
+ * Saves a new version when the configuration differs from the latest, with its announcement
+ * PipelineConfigChanged.v1 (with the project's apps, so consumers need no lookup) in the outbox.
  */
 export async function savePipeline(
   ports: ConsoleApiPorts,
@@ -133,18 +134,16 @@ export async function savePipeline(
     changedAt: new Date(ports.clock.now()).toISOString(),
     ...(input.comment ? { comment: input.comment } : {}),
   };
-  if (!(await ports.pipelines.append(version))) {
+  const appIds = (await ports.apps.list()).filter((a) => a.projectId === projectId).map((a) => a.appId);
+  const event = outboxMessage(
+    PipelineConfigChanged,
+    { projectId, appIds, version: version.version, config: version.config, changedBy: version.changedBy, changedAt: version.changedAt },
+    { aggregate: pipelineAggregate(projectId), seq: version.version, createdAt: version.changedAt },
+  );
+  if (!(await ports.pipelines.append(version, event))) {
     throw conflict('VERSION_CONFLICT', `Another save of ${projectId}'s pipeline came first: reload, reapply, retry.`, { latestVersion: current + 1 });
   }
-  const appIds = (await ports.apps.list()).filter((a) => a.projectId === projectId).map((a) => a.appId);
-  await ports.publisher.publish(PipelineConfigChanged, {
-    projectId,
-    appIds,
-    version: version.version,
-    config: version.config,
-    changedBy: version.changedBy,
-    changedAt: version.changedAt,
-  });
+  await announceNow(ports, pipelineAggregate(projectId));
   return { saved: true, pipeline: view(projectId, version) };
 }
 

@@ -1,5 +1,6 @@
 import {
   AthenaPartitionsAdded,
+  PartitionsExpired,
   ProcessingCompleted,
   ProcessingFailed,
   RedshiftLoadCompleted,
@@ -13,6 +14,7 @@ import type { AppHealthRecords, CompletedRun, LatestByKind, LoadOutcome, Pipelin
 export const pipelineContracts = [
   ProcessingCompleted,
   ProcessingFailed,
+  PartitionsExpired,
   AthenaPartitionsAdded,
   RedshiftLoadCompleted,
   RedshiftLoadFailed,
@@ -39,6 +41,11 @@ function describeEvent(d: PipelineDelivery): { at: string; summary: Record<strin
       };
     case 'ProcessingFailed.v1':
       return { at: d.detail.failedAt, summary: { jobId: d.detail.jobId, error: d.detail.error } };
+    case 'PartitionsExpired.v1':
+      return {
+        at: d.detail.expiredAt,
+        summary: { appId: d.detail.appId, table: d.detail.table, cutoff: d.detail.cutoff, retentionDays: d.detail.retentionDays, partitions: d.detail.partitions.length },
+      };
     case 'AthenaPartitionsAdded.v1':
       return { at: d.detail.addedAt, summary: { jobId: d.detail.jobId, partitions: d.detail.partitions.length } };
     case 'RedshiftLoadCompleted.v1':
@@ -70,16 +77,18 @@ export function appIdsOfFiles(files: readonly string[]): string[] {
   return [...ids].sort();
 }
 
-/** New data became queryable: cached analytics results are stale. */
-export const invalidatesAnalytics = (d: PipelineDelivery) =>
-  d.detailType === 'ProcessingCompleted.v1' || d.detailType === 'AthenaPartitionsAdded.v1' || d.detailType === 'RedshiftLoadCompleted.v1';
+/** The events after which the warehouse holds other data: new data queryable or loaded, expired data deleted. */
+const dataChanging = ['ProcessingCompleted.v1', 'AthenaPartitionsAdded.v1', 'RedshiftLoadCompleted.v1', 'PartitionsExpired.v1'] as const;
+
+/** The data changed: cached analytics results are stale (and the local copies must look at the files). */
+export const invalidatesAnalytics = (d: PipelineDelivery) => (dataChanging as readonly string[]).includes(d.detailType);
 
 /**
  * The warehouse's data version as the health store knows it: when data last became queryable or
- * loaded. Lambda instances key their analytics caches by it (the invalidating event reaches another instance).
+ * loaded, or expired. Lambda instances key their analytics caches by it (the invalidating event reaches another instance).
  */
 export function dataVersion(latest: LatestByKind): string {
-  return ['ProcessingCompleted.v1', 'AthenaPartitionsAdded.v1', 'RedshiftLoadCompleted.v1'].map((k) => latest[k]?.at ?? '-').join('|');
+  return dataChanging.map((k) => latest[k]?.at ?? '-').join('|');
 }
 
 /** Stores what one pipeline event says; every write is idempotent (see PipelineHealthStore). */
@@ -101,6 +110,9 @@ export async function recordPipelineEvent(store: PipelineHealthStore, d: Pipelin
       });
     case 'ProcessingFailed.v1':
       // Global: a failed run names no apps (its input is still unread). `record` above keeps it.
+      return;
+    case 'PartitionsExpired.v1':
+      // The latest expiry is listed with the other kinds (`record` above); nothing per run or load.
       return;
   }
 }

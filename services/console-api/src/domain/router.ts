@@ -41,6 +41,8 @@ export interface RouteRequest<Q = unknown, B = unknown> {
   principal?: Principal;
   /** The request came over HTTPS (cookies then get `Secure`). */
   secure: boolean;
+  /** The client's address as the HTTP API saw it (API Gateway's sourceIp; the socket's peer locally). */
+  clientIp?: string;
 }
 
 export interface RouteResult {
@@ -68,6 +70,8 @@ export interface Route<Ctx, Q = unknown, B = unknown> {
   successStatus?: number;
   /** OpenAPI tag; derived from the path when absent. */
   tag?: string;
+  /** Answers besides the ones every route of its kind gets (OpenAPI only), by status. */
+  responses?: Readonly<Record<number, { description: string; headers?: Readonly<Record<string, { description: string; schema: Record<string, unknown> }>> }>>;
   run: (request: RouteRequest<Q, B>, ctx: Ctx) => Promise<RouteResult>;
 }
 

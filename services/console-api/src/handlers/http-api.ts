@@ -15,7 +15,8 @@ export const handler = httpHandler(logger, async (event) => {
   const principal = await authorize(route.permission, credentialsOf(method, event.headers ?? {}, event.cookies), p.auth, p.clock.now());
   const query = route.query ? parseInput('INVALID_QUERY', route.query, event.queryStringParameters ?? {}) : undefined;
   const body = route.body ? parseInput('INVALID_BODY', route.body, jsonBody(event)) : undefined;
-  const result = await route.run({ params, query, body, principal, secure: forwardedProto(event) === 'https' }, p);
+  const clientIp = event.requestContext.http.sourceIp || undefined;
+  const result = await route.run({ params, query, body, principal, secure: forwardedProto(event) === 'https', ...(clientIp ? { clientIp } : {}) }, p);
   // Answers carry sessions, tokens and private settings: no cache may keep them.
   const headers = { 'cache-control': 'no-store', ...result.headers };
   // A string body (CSV export) goes out as it is, with the content type its route set.

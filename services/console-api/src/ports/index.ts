@@ -3,12 +3,19 @@ import type { Role } from '../domain/roles.js';
 import type { AccountStore } from './accounts.js';
 import type { AnalyticsQueries, SavedExplorations } from './analytics.js';
 import type { AppStore, MetadataStore, PipelineConfigStore, ProjectStore } from './control-plane.js';
+import type { Outbox } from './outbox.js';
 import type { PipelineHealthStore } from './pipeline-health.js';
+import type { SignInAttemptStore } from './sign-in-attempts.js';
 import type { TokenVerifier } from './token-verifier.js';
 
 /** How callers prove who they are: local accounts (embedded), OIDC tokens, or nothing set up yet. */
 export type AuthSetup =
-  | { mode: 'local'; accounts: AccountStore }
+  | {
+      mode: 'local';
+      accounts: AccountStore;
+      /** Failed password sign-ins per user name and client address (the throttle's counters). */
+      signInAttempts: SignInAttemptStore;
+    }
   | {
       mode: 'oidc';
       verifier: TokenVerifier;
@@ -28,6 +35,8 @@ export interface ConsoleApiPorts {
   analytics: AnalyticsQueries;
   savedExplorations: SavedExplorations;
   health: PipelineHealthStore;
+  /** Contract events stored with the changes they announce, until published. */
+  outbox: Outbox;
   publisher: EventPublisher;
   clock: Clock;
   auth: AuthSetup;

@@ -2,19 +2,24 @@
 // accounts with cheap password hashes, a recording publisher and a settable clock.
 import { SqliteSavedExplorations } from '../../src/adapters/local/sqlite-analytics-explorations.js';
 import assert from 'node:assert/strict';
-import type { DetailInputOf, EventContract } from '@clickstream/contracts';
+import { AppRegistered, type DetailInputOf, type EventContract } from '@clickstream/contracts';
 import { validatedDetail, type EventPublisher, type HttpResponse } from '@clickstream/lambda-kit';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { SqliteAccountStore } from '../../src/adapters/local/sqlite-accounts.js';
 import { SqliteAppStore, SqliteMetadataStore, SqlitePipelineConfigStore, SqliteProjectStore } from '../../src/adapters/local/sqlite-control-plane.js';
 import { openConsoleDatabase, type SqliteDatabase } from '../../src/adapters/local/sqlite-database.js';
 import { SqliteHealthStore } from '../../src/adapters/local/sqlite-health.js';
+import { SqliteOutbox } from '../../src/adapters/local/sqlite-outbox.js';
+import { SqliteSignInAttemptStore } from '../../src/adapters/local/sqlite-sign-in-attempts.js';
 import { CSRF_HEADER, SESSION_COOKIE } from '../../src/domain/auth.js';
+import { appSettingsOf, type ConsoleApp } from '../../src/domain/model.js';
+import { appAggregate, outboxMessage } from '../../src/domain/outbox.js';
 import { hashPassword, type ScryptCost } from '../../src/domain/passwords.js';
 import type { Role } from '../../src/domain/roles.js';
 import { handler } from '../../src/handlers/http-api.js';
 import type { AnalyticsQueries, BadRowCount, BadRowSample, DiscoveredMetadata } from '../../src/ports/analytics.js';
 import type { AuthSetup, ConsoleApiPorts } from '../../src/ports/index.js';
+import type { OutboxMessage } from '../../src/ports/outbox.js';
 import { useLocalPorts } from '../../src/wiring.js';
 
 export const REQUEST_ID = 'c0ffee00-0000-4000-8000-000000000001';
@@ -94,6 +99,8 @@ export interface CallOptions {
   headers?: Record<string, string>;
   cookies?: string[];
   query?: Record<string, string>;
+  /** The client address API Gateway reports (default 203.0.113.9). */
+  sourceIp?: string;
 }
 
 /** An API Gateway HTTP API (payload 2.0) request; rawPath is as sent, still %-encoded. */
@@ -117,7 +124,7 @@ export function apiRequest(method: string, rawPath: string, o: CallOptions = {})
       apiId: 'api',
       domainName: 'console.example.com',
       domainPrefix: 'console',
-      http: { method, path: rawPath, protocol: 'HTTP/1.1', sourceIp: '203.0.113.9', userAgent: 'test' },
+      http: { method, path: rawPath, protocol: 'HTTP/1.1', sourceIp: o.sourceIp ?? '203.0.113.9', userAgent: 'test' },
       requestId: 'apigw-request',
       routeKey: 'ANY /api/{proxy+}',
       stage: '$default',
@@ -174,11 +181,18 @@ export interface Harness {
   accounts: SqliteAccountStore;
   now: { value: number };
   addUser(username: string, role: Role, password?: string): Promise<void>;
+  /** Stores an app as createApp would (with its outbox message), without publishing. */
+  seedApp(app: ConsoleApp): Promise<void>;
   signIn(username: string, password?: string): Promise<Session>;
   close(): void;
 }
 
 export const T0 = Date.UTC(2026, 10, 29, 10, 0, 0);
+
+/** The AppRegistered.v1 outbox message of an app, for tests that store apps directly. */
+export function registeredEvent(app: ConsoleApp): OutboxMessage {
+  return outboxMessage(AppRegistered, { ...appSettingsOf(app), registeredAt: app.createdAt }, { aggregate: appAggregate(app.appId), seq: app.revision, createdAt: app.createdAt });
+}
 
 /** Wires the handler to fresh in-memory stores. `auth` overrides local accounts (e.g. OIDC). */
 export function harness(options: { auth?: AuthSetup; counts?: Record<string, number> } = {}): Harness {
@@ -195,9 +209,10 @@ export function harness(options: { auth?: AuthSetup; counts?: Record<string, num
     analytics,
     savedExplorations: new SqliteSavedExplorations(db),
     health: new SqliteHealthStore(db),
+    outbox: new SqliteOutbox(db),
     publisher,
     clock: { now: () => now.value },
-    auth: options.auth ?? { mode: 'local', accounts },
+    auth: options.auth ?? { mode: 'local', accounts, signInAttempts: new SqliteSignInAttemptStore(db) },
   };
   useLocalPorts(ports);
   const h: Harness = {
@@ -210,6 +225,9 @@ export function harness(options: { auth?: AuthSetup; counts?: Record<string, num
     async addUser(username, role, password = PASSWORD) {
       const at = new Date(now.value).toISOString();
       await accounts.createUser({ username, role, disabled: false, passwordHash: await hashPassword(password, cheapCost), createdAt: at, updatedAt: at });
+    },
+    async seedApp(app) {
+      assert.ok(await h.ports.apps.create(app, registeredEvent(app)), `app ${app.appId} stored`);
     },
     async signIn(username, password = PASSWORD) {
       const res = await call('POST', '/api/auth/sign-in', { body: { username, password } });

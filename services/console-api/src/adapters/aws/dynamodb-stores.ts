@@ -2,6 +2,8 @@ import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { ConsoleApp, MetadataAnnotation, PipelineVersion, Project, type MetadataKind } from '../../domain/model.js';
 import type { AppStore, MetadataStore, PipelineConfigStore, ProjectStore } from '../../ports/control-plane.js';
+import type { OutboxMessage } from '../../ports/outbox.js';
+import { outboxPut, writeWithOutbox } from './dynamodb-outbox.js';
 
 /*
  * The console's single table (pk, sk):
@@ -9,6 +11,7 @@ import type { AppStore, MetadataStore, PipelineConfigStore, ProjectStore } from 
  *   APPS                APP#<id>              { app, revision } | tombstone { revision, deletedAt, projectId }
  *   PIPELINE#<project>  V#<10-digit version>  { version }
  *   META#<app>          <kind>#<name>         { annotation }
+ *   OUTBOX              <aggregate>#<seq>     contract events not yet published (dynamodb-outbox.ts)
  *   HEALTH…, JOB#…, APPHEALTH#…               pipeline health (dynamodb-health.ts)
  */
 
@@ -116,43 +119,49 @@ export class DynamoDbAppStore implements AppStore {
     return out.Item?.app && !out.Item.deletedAt ? this.parse(out.Item.app) : undefined;
   }
 
-  create(app: ConsoleApp): Promise<boolean> {
-    return conditional(
-      this.doc.send(
-        new PutCommand({
+  create(app: ConsoleApp, event: OutboxMessage): Promise<boolean> {
+    return writeWithOutbox(
+      this.doc,
+      {
+        Put: {
           TableName: this.table,
           Item: { pk: 'APPS', sk: `APP#${app.appId}`, app, revision: app.revision },
           ConditionExpression: 'attribute_not_exists(sk)',
-        }),
-      ),
+        },
+      },
+      outboxPut(this.table, event),
     );
   }
 
-  update(app: ConsoleApp, expectedRevision: number): Promise<boolean> {
-    return conditional(
-      this.doc.send(
-        new PutCommand({
+  update(app: ConsoleApp, expectedRevision: number, event: OutboxMessage): Promise<boolean> {
+    return writeWithOutbox(
+      this.doc,
+      {
+        Put: {
           TableName: this.table,
           Item: { pk: 'APPS', sk: `APP#${app.appId}`, app, revision: app.revision },
           ConditionExpression: APP_AT_REVISION,
           ExpressionAttributeValues: { ':expected': expectedRevision },
-        }),
-      ),
+        },
+      },
+      outboxPut(this.table, event),
     );
   }
 
-  async delete(appId: string, revision: number, expectedRevision: number, deletedAt: string): Promise<boolean> {
+  async delete(appId: string, revision: number, expectedRevision: number, deletedAt: string, event: OutboxMessage): Promise<boolean> {
     const current = await this.get(appId);
     if (!current) return false;
-    return conditional(
-      this.doc.send(
-        new PutCommand({
+    return writeWithOutbox(
+      this.doc,
+      {
+        Put: {
           TableName: this.table,
           Item: { pk: 'APPS', sk: `APP#${appId}`, revision, deletedAt, projectId: current.projectId },
           ConditionExpression: APP_AT_REVISION,
           ExpressionAttributeValues: { ':expected': expectedRevision },
-        }),
-      ),
+        },
+      },
+      outboxPut(this.table, event),
     );
   }
 
@@ -187,15 +196,17 @@ export class DynamoDbPipelineConfigStore implements PipelineConfigStore {
     return items.map((i) => PipelineVersion.parse(i.version));
   }
 
-  append(version: PipelineVersion): Promise<boolean> {
-    return conditional(
-      this.doc.send(
-        new PutCommand({
+  append(version: PipelineVersion, event: OutboxMessage): Promise<boolean> {
+    return writeWithOutbox(
+      this.doc,
+      {
+        Put: {
           TableName: this.table,
           Item: { pk: `PIPELINE#${version.projectId}`, sk: versionKey(version.version), version },
           ConditionExpression: 'attribute_not_exists(sk)',
-        }),
-      ),
+        },
+      },
+      outboxPut(this.table, event),
     );
   }
 }

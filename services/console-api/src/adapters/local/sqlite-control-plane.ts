@@ -1,9 +1,20 @@
 import { ConsoleApp, MetadataAnnotation, PipelineVersion, Project, type MetadataKind } from '../../domain/model.js';
 import type { AppStore, MetadataStore, PipelineConfigStore, ProjectStore } from '../../ports/control-plane.js';
+import type { OutboxMessage } from '../../ports/outbox.js';
 import type { SqliteDatabase } from './sqlite-database.js';
+import { insertOutboxMessage } from './sqlite-outbox.js';
 
 // Documents are parsed on the way out: a row edited by hand fails loudly instead of leaking.
 const parse = <T>(schema: { parse(v: unknown): T }, doc: string): T => schema.parse(JSON.parse(doc));
+
+/** Runs a conditional write and, only if it changed a row, adds its announcement to the outbox: one transaction. */
+function announced(db: SqliteDatabase, write: () => number, event: OutboxMessage): boolean {
+  return db.transaction(() => {
+    if (write() !== 1) return false;
+    insertOutboxMessage(db, event);
+    return true;
+  })();
+}
 
 export class SqliteProjectStore implements ProjectStore {
   constructor(private readonly db: SqliteDatabase) {}
@@ -50,25 +61,19 @@ export class SqliteAppStore implements AppStore {
     return row ? parse(ConsoleApp, row.doc) : undefined;
   }
 
-  async create(app: ConsoleApp): Promise<boolean> {
-    const out = this.db
-      .prepare('INSERT INTO apps (app_id, project_id, revision, doc) VALUES (?, ?, ?, ?) ON CONFLICT (app_id) DO NOTHING')
-      .run(app.appId, app.projectId, app.revision, JSON.stringify(app));
-    return out.changes === 1;
+  async create(app: ConsoleApp, event: OutboxMessage): Promise<boolean> {
+    const insert = this.db.prepare('INSERT INTO apps (app_id, project_id, revision, doc) VALUES (?, ?, ?, ?) ON CONFLICT (app_id) DO NOTHING');
+    return announced(this.db, () => insert.run(app.appId, app.projectId, app.revision, JSON.stringify(app)).changes, event);
   }
 
-  async update(app: ConsoleApp, expectedRevision: number): Promise<boolean> {
-    const out = this.db
-      .prepare('UPDATE apps SET revision = ?, project_id = ?, doc = ? WHERE app_id = ? AND revision = ? AND doc IS NOT NULL')
-      .run(app.revision, app.projectId, JSON.stringify(app), app.appId, expectedRevision);
-    return out.changes === 1;
+  async update(app: ConsoleApp, expectedRevision: number, event: OutboxMessage): Promise<boolean> {
+    const update = this.db.prepare('UPDATE apps SET revision = ?, project_id = ?, doc = ? WHERE app_id = ? AND revision = ? AND doc IS NOT NULL');
+    return announced(this.db, () => update.run(app.revision, app.projectId, JSON.stringify(app), app.appId, expectedRevision).changes, event);
   }
 
-  async delete(appId: string, revision: number, expectedRevision: number, deletedAt: string): Promise<boolean> {
-    const out = this.db
-      .prepare('UPDATE apps SET revision = ?, deleted_at = ?, doc = NULL WHERE app_id = ? AND revision = ? AND doc IS NOT NULL')
-      .run(revision, deletedAt, appId, expectedRevision);
-    return out.changes === 1;
+  async delete(appId: string, revision: number, expectedRevision: number, deletedAt: string, event: OutboxMessage): Promise<boolean> {
+    const tombstone = this.db.prepare('UPDATE apps SET revision = ?, deleted_at = ?, doc = NULL WHERE app_id = ? AND revision = ? AND doc IS NOT NULL');
+    return announced(this.db, () => tombstone.run(revision, deletedAt, appId, expectedRevision).changes, event);
   }
 }
 
@@ -96,11 +101,9 @@ export class SqlitePipelineConfigStore implements PipelineConfigStore {
     return rows.map((r) => parse(PipelineVersion, r.doc));
   }
 
-  async append(version: PipelineVersion): Promise<boolean> {
-    const out = this.db
-      .prepare('INSERT INTO pipeline_versions (project_id, version, doc) VALUES (?, ?, ?) ON CONFLICT DO NOTHING')
-      .run(version.projectId, version.version, JSON.stringify(version));
-    return out.changes === 1;
+  async append(version: PipelineVersion, event: OutboxMessage): Promise<boolean> {
+    const insert = this.db.prepare('INSERT INTO pipeline_versions (project_id, version, doc) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
+    return announced(this.db, () => insert.run(version.projectId, version.version, JSON.stringify(version)).changes, event);
   }
 }
 

@@ -103,6 +103,42 @@ export const migrations: readonly Migration[] = [
       );
       CREATE INDEX health_load_apps_by_app ON health_load_apps (app_id);`,
   },
+  {
+    version: 4,
+    name: 'transactional outbox of contract events',
+    sql: `
+      -- Written in the same transaction as the change it announces; sent_at set once published.
+      CREATE TABLE outbox (
+        aggregate TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        detail_type TEXT NOT NULL,
+        detail TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TEXT,
+        last_error TEXT,
+        claimed_by TEXT,
+        claimed_until TEXT,
+        sent_at TEXT,
+        PRIMARY KEY (aggregate, seq)
+      );
+      CREATE INDEX outbox_unsent ON outbox (aggregate, seq) WHERE sent_at IS NULL;
+      CREATE INDEX outbox_sent ON outbox (sent_at) WHERE sent_at IS NOT NULL;`,
+  },
+  {
+    version: 5,
+    name: 'sign-in throttle counters',
+    sql: `
+      -- key: user:<username> or ip:<address>; times in epoch ms. A row means nothing after expires_at.
+      CREATE TABLE sign_in_attempts (
+        key TEXT PRIMARY KEY,
+        failures INTEGER NOT NULL,
+        last_failure_at INTEGER NOT NULL,
+        blocked_until INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+      );
+      CREATE INDEX sign_in_attempts_by_expiry ON sign_in_attempts (expires_at);`,
+  },
 ];
 
 /**

@@ -1,5 +1,5 @@
 import type { Dialect } from './dialects.js';
-import { dimensionSql, dimensionType, fieldSql, hasEventColumn, type FieldRef } from './fields.js';
+import { dimensionSql, dimensionType, fieldSql, isDimension, type FieldRef } from './fields.js';
 import { n, num, ratio, str, unavailablePanel, type Panel, type Row } from './panel.js';
 import { isActivityDimension, useActivity } from './rollups.js';
 import { a, activityWhere, e, eventsWhere, isPageView, sessionsWhere, type QueryContext } from './scope.js';
@@ -29,9 +29,7 @@ const eventBreakdownColumns = [str('value'), n('users'), n('sessions'), n('event
 
 /** Users, sessions, events and page views by an event dimension, top `limit` by users. */
 export function eventBreakdown(ctx: QueryContext, name: string, dimension: string, limit: number): Panel {
-  if (!hasEventColumn(dimension) && !['page', 'source_medium'].includes(dimension)) {
-    return unavailablePanel(name, eventBreakdownColumns, `The warehouse contract has no ${dimension} column yet.`);
-  }
+  if (!isDimension(dimension)) return unavailablePanel(name, eventBreakdownColumns, `The warehouse contract has no ${dimension} column yet.`);
   const grouped =
     isActivityDimension(dimension) && useActivity(ctx)
       ? sql`SELECT ${asText(ctx.dialect, dimensionSql(dimension, a), dimensionType(dimension))} AS "value", count(DISTINCT a."user_pseudo_id") AS "users",

@@ -5,8 +5,8 @@ import { ident, sql, type Sql } from './sql.js';
 
 /**
  * The fields a query may name, derived from the warehouse contract (shared/contracts
- * warehouse.ts): every scalar column of `events` is a dimension, plus two derived ones. Nothing
- * else becomes an identifier. JSON columns are reached through attribute names instead.
+ * warehouse.ts): every scalar column of `events` is a dimension, plus the derived ones below.
+ * Nothing else becomes an identifier. JSON columns are reached through attribute names instead.
  */
 const JSON_COLUMNS = new Set(['attributes', 'user_attributes', 'items']);
 const SCALAR_TYPES = new Set<Column['type']>(['string', 'boolean', 'int', 'bigint']);
@@ -18,6 +18,9 @@ const DERIVED = {
   /** The page without its query string, or the app screen. */
   page: (e: Sql) => sql`COALESCE(split_part(${e}."page_url", '?', 1), ${e}."screen_name")`,
   source_medium: (e: Sql) => sql`(COALESCE(${e}."traffic_source_source", '(not set)') || ' / ' || COALESCE(${e}."traffic_source_medium", '(not set)'))`,
+  /** Width x height in pixels, e.g. 1920x1080; NULL unless the SDK reported both. */
+  screen_size: (e: Sql) =>
+    sql`CASE WHEN ${e}."screen_width" IS NOT NULL AND ${e}."screen_height" IS NOT NULL THEN CAST(${e}."screen_width" AS VARCHAR) || 'x' || CAST(${e}."screen_height" AS VARCHAR) END`,
 } as const;
 
 export const EVENT_DIMENSIONS = [
@@ -25,14 +28,14 @@ export const EVENT_DIMENSIONS = [
   ...Object.keys(DERIVED),
 ] as [string, ...string[]];
 
-export const Dimension = z.enum(EVENT_DIMENSIONS).describe('A column of the events table (warehouse contract) or page / source_medium');
+export const Dimension = z.enum(EVENT_DIMENSIONS).describe('A column of the events table (warehouse contract) or page / source_medium / screen_size');
 export type Dimension = string;
 
 export const AttributeName = z.string().regex(ATTRIBUTE_NAME, 'attribute names: letters, digits and underscores, ≤ 50, not starting with a digit');
 
-/** Whether the warehouse contract has this events column (some panels need columns it may not have yet). */
-export function hasEventColumn(name: string): boolean {
-  return eventColumns.has(name);
+/** Whether a query can name this dimension: a scalar events column of the warehouse contract, or a derived one. */
+export function isDimension(name: string): boolean {
+  return (EVENT_DIMENSIONS as readonly string[]).includes(name);
 }
 
 export function dimensionType(name: Dimension): 'string' | 'boolean' | 'number' {

@@ -33,15 +33,19 @@ export const ACTIVITY_DIMENSIONS = [
   'device_category',
   'country',
   'continent',
+  'region',
+  'city',
   'locale',
   'channel_group',
   'traffic_source_source',
   'traffic_source_medium',
   'traffic_source_campaign',
   'is_bot',
+  'screen_width',
+  'screen_height',
 ] as const;
 /** Derived dimensions computed from activity's columns only (fields.ts). */
-const DERIVED_FROM_ACTIVITY = new Set(['source_medium']);
+const DERIVED_FROM_ACTIVITY = new Set(['source_medium', 'screen_size']);
 
 export const ENGAGEMENT_EVENT = '_user_engagement';
 export const ENGAGEMENT_TIME_ATTRIBUTE = '_engagement_time_msec';

@@ -3,8 +3,8 @@ import type { Panel } from '../panel.js';
 import type { QueryContext } from '../scope.js';
 
 /**
- * Where users are: country and continent (DB-IP Lite, from the client IP), region and city when
- * the warehouse has them (the country-level database does not), and the device locale.
+ * Where users are: country, continent, region and city of the client IP (DB-IP Lite city data,
+ * CC BY 4.0: wherever these are shown, link to https://db-ip.com), and the device locale.
  */
 export function geo(ctx: QueryContext, limit: number): Panel[] {
   return [
