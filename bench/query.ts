@@ -68,6 +68,13 @@ interface BuildInfo {
   warehouseEvents: number;
   duplicateDeliveries: number;
   buildSeconds: number;
+  /** The warehouse tables' columns it was built with: a contract change rebuilds the cache. */
+  schema: string;
+}
+
+async function schemaFingerprint(): Promise<string> {
+  const { EventsTable, SessionsTable, UsersTable } = await import('@clickstream/contracts');
+  return [EventsTable, SessionsTable, UsersTable].map((t) => t.columns.map((c) => `${c.name}:${c.type}`).join(',')).join('|');
 }
 
 // ─── build ────────────────────────────────────────────────────────────────────────────────────
@@ -84,11 +91,14 @@ const CHANNELS = `[
   {'c': 'Organic Social', 's': 'instagram', 'm': 'social', 'k': NULL}, {'c': 'Email', 's': 'newsletter', 'm': 'email', 'k': 'weekly'},
   {'c': 'Referral', 's': 'blog.example.org', 'm': 'referral', 'k': NULL}, {'c': 'Display', 's': 'adnet', 'm': 'display', 'k': 'banner_q1'}
 ]`;
-const COUNTRIES = `[{'c': 'US', 'k': 'NA', 'l': 'en-US'}, {'c': 'DE', 'k': 'EU', 'l': 'de-DE'}, {'c': 'FR', 'k': 'EU', 'l': 'fr-FR'}, {'c': 'GB', 'k': 'EU', 'l': 'en-GB'},
-  {'c': 'JP', 'k': 'AS', 'l': 'ja-JP'}, {'c': 'BR', 'k': 'SA', 'l': 'pt-BR'}, {'c': 'IN', 'k': 'AS', 'l': 'en-IN'}, {'c': 'US', 'k': 'NA', 'l': 'es-US'}]`;
-const DEVICES = `[{'b': 'Chrome', 'o': 'Windows', 'd': 'desktop'}, {'b': 'Chrome', 'o': 'Android', 'd': 'mobile'}, {'b': 'Mobile Safari', 'o': 'iOS', 'd': 'mobile'},
-  {'b': 'Safari', 'o': 'Mac OS', 'd': 'desktop'}, {'b': 'Firefox', 'o': 'Linux', 'd': 'desktop'}, {'b': 'Edge', 'o': 'Windows', 'd': 'desktop'},
-  {'b': 'Chrome', 'o': 'Android', 'd': 'tablet'}]`;
+const COUNTRIES = `[{'c': 'US', 'k': 'NA', 'l': 'en-US', 'r': 'California', 'ci': 'San Jose'}, {'c': 'DE', 'k': 'EU', 'l': 'de-DE', 'r': 'Hesse', 'ci': 'Frankfurt am Main'},
+  {'c': 'FR', 'k': 'EU', 'l': 'fr-FR', 'r': 'Île-de-France', 'ci': 'Paris'}, {'c': 'GB', 'k': 'EU', 'l': 'en-GB', 'r': 'England', 'ci': 'London'},
+  {'c': 'JP', 'k': 'AS', 'l': 'ja-JP', 'r': 'Tokyo', 'ci': 'Tokyo'}, {'c': 'BR', 'k': 'SA', 'l': 'pt-BR', 'r': 'São Paulo', 'ci': 'São Paulo'},
+  {'c': 'IN', 'k': 'AS', 'l': 'en-IN', 'r': 'Karnataka', 'ci': 'Bengaluru'}, {'c': 'US', 'k': 'NA', 'l': 'es-US', 'r': 'Texas', 'ci': 'Houston'}]`;
+const DEVICES = `[{'b': 'Chrome', 'o': 'Windows', 'd': 'desktop', 'w': 1920, 'h': 1080}, {'b': 'Chrome', 'o': 'Android', 'd': 'mobile', 'w': 412, 'h': 915},
+  {'b': 'Mobile Safari', 'o': 'iOS', 'd': 'mobile', 'w': 390, 'h': 844}, {'b': 'Safari', 'o': 'Mac OS', 'd': 'desktop', 'w': 1440, 'h': 900},
+  {'b': 'Firefox', 'o': 'Linux', 'd': 'desktop', 'w': 2560, 'h': 1440}, {'b': 'Edge', 'o': 'Windows', 'd': 'desktop', 'w': 1366, 'h': 768},
+  {'b': 'Chrome', 'o': 'Android', 'd': 'tablet', 'w': 800, 'h': 1280}]`;
 const EVENT_TYPES = `['_page_view', '_page_view', '_page_view', '_page_view', '_page_view', '_page_view', 'view_item', 'view_item', 'view_item',
   '_user_engagement', '_user_engagement', '_user_engagement', '_scroll', '_scroll', '_click', '_click', 'add_to_cart', 'add_to_cart', 'purchase', 'search']`;
 
@@ -148,6 +158,10 @@ async function build(): Promise<BuildInfo> {
       device_category: 'dev.d',
       country: 'geo.c',
       continent: 'geo.k',
+      region: 'geo.r',
+      city: 'geo.ci',
+      screen_width: 'dev.w',
+      screen_height: 'dev.h',
       is_bot: 'uid % 97 = 0',
       traffic_source_source: 'ch.s',
       traffic_source_medium: 'ch.m',
@@ -170,7 +184,7 @@ async function build(): Promise<BuildInfo> {
       (FORMAT parquet, PARTITION_BY (app_id, year, month, day), FILENAME_PATTERN 'bench-{i}', OVERWRITE_OR_IGNORE)`);
     log('events written; writing sessions and users');
     await c.run(`CREATE TEMP TABLE gen_events AS SELECT session_id, user_pseudo_id, user_id, event_type, event_timestamp, page_url, attributes,
-        traffic_source_source, traffic_source_medium, traffic_source_campaign, channel_group, country, device_category, browser, os, platform
+        traffic_source_source, traffic_source_medium, traffic_source_campaign, channel_group, country, region, city, device_category, browser, os, platform
       FROM read_parquet(${sqlString(join(warehouseDir, 'events', '*', '*', '*', '*', '*.parquet'))}, hive_partitioning = false)
       WHERE NOT ends_with(request_id, '-retry')`);
     const sessionValue: Record<string, string> = {
@@ -193,6 +207,8 @@ async function build(): Promise<BuildInfo> {
       traffic_source_campaign: 'any_value(traffic_source_campaign)',
       channel_group: 'any_value(channel_group)',
       country: 'any_value(country)',
+      region: 'any_value(region)',
+      city: 'any_value(city)',
       device_category: 'any_value(device_category)',
       browser: 'any_value(browser)',
       os: 'any_value(os)',
@@ -211,6 +227,8 @@ async function build(): Promise<BuildInfo> {
       first_traffic_source_campaign: 'arg_min(traffic_source_campaign, event_timestamp)',
       first_channel_group: 'arg_min(channel_group, event_timestamp)',
       first_country: 'arg_min(country, event_timestamp)',
+      first_region: 'arg_min(region, event_timestamp)',
+      first_city: 'arg_min(city, event_timestamp)',
       first_device_category: 'arg_min(device_category, event_timestamp)',
       first_platform: 'arg_min(platform, event_timestamp)',
       user_attributes: "'{}'",
@@ -245,6 +263,7 @@ async function build(): Promise<BuildInfo> {
     warehouseEvents: Number(row?.d ?? 0),
     duplicateDeliveries: Number(row?.n ?? 0) - Number(row?.d ?? 0),
     buildSeconds: Math.round((performance.now() - started) / 1000),
+    schema: await schemaFingerprint(),
   };
   await writeFile(readyFile, JSON.stringify(info, null, 2));
   return info;
@@ -265,7 +284,9 @@ function timing(samples: number[]): Timing {
 }
 
 async function main(): Promise<void> {
-  const info: BuildInfo = values.rebuild || !existsSync(readyFile) ? await build() : (JSON.parse(await readFile(readyFile, 'utf8')) as BuildInfo);
+  const cached = !values.rebuild && existsSync(readyFile) ? (JSON.parse(await readFile(readyFile, 'utf8')) as BuildInfo) : undefined;
+  if (cached && cached.schema !== (await schemaFingerprint())) log('the warehouse contract changed since the cached build; rebuilding');
+  const info: BuildInfo = cached && cached.schema === (await schemaFingerprint()) ? cached : await build();
   const { DuckDbWarehouse } = await import('@clickstream/runtime');
   const { DuckDbAnalytics } = await import('../services/console-api/src/adapters/local/duckdb-analytics.js');
   const { DashboardRequest, ExploreRequest } = await import('../services/console-api/src/domain/analytics/spec.js');

@@ -80,8 +80,11 @@ const PANEL_FIELDS: Record<string, string> = {
   device_categories: 'device_category',
   app_versions: 'app_version',
   platforms: 'platform',
+  screen_sizes: 'screen_size',
   countries: 'country',
   continents: 'continent',
+  regions: 'region',
+  cities: 'city',
   locales: 'locale',
 };
 

@@ -12,10 +12,13 @@ export const DIMENSIONS = [
   { id: 'source_medium', label: 'Source / medium' },
   { id: 'country', label: 'Country' },
   { id: 'continent', label: 'Continent' },
+  { id: 'region', label: 'Region' },
+  { id: 'city', label: 'City' },
   { id: 'locale', label: 'Locale' },
   { id: 'browser', label: 'Browser' },
   { id: 'os', label: 'OS' },
   { id: 'device_category', label: 'Device category' },
+  { id: 'screen_size', label: 'Screen size' },
   { id: 'platform', label: 'Platform' },
   { id: 'app_version', label: 'App version' },
 ] as const;

@@ -7,7 +7,7 @@ import { formatAgo, formatDuration } from './format.js';
 export const KNOWN_ENRICHERS = [
   { id: 'user-agent', label: 'User agent', hint: 'browser, OS, device' },
   { id: 'bots', label: 'Bots', hint: 'flags known crawlers' },
-  { id: 'geo', label: 'Geo', hint: 'country from IP (DB-IP)' },
+  { id: 'geo', label: 'Geo', hint: 'country, region and city from IP (DB-IP)' },
   { id: 'traffic-source', label: 'Traffic source', hint: 'UTM, click ids, referrer, channel' },
 ] as const;
 

@@ -23,7 +23,7 @@ const SUBTITLES: Record<string, string> = {
   engagement: 'What people do: pages and screens, events, engagement time, scroll depth.',
   retention: 'Who comes back: cohorts by first visit, active users, stickiness.',
   devices: 'Browsers, operating systems, device categories, screen sizes and app versions.',
-  geo: 'Countries, regions, cities and locales. IP geolocation by DB-IP.com.',
+  geo: 'Countries, continents, regions, cities and locales.',
   events: 'Every event name with its counts and users.',
   pages: 'Pages and screens by views, users and engagement.',
 };
@@ -64,7 +64,7 @@ export function DashboardsPage({ appId, board }: { appId: string; board: string 
         title={meta.title}
         subtitle={
           <>
-            {SUBTITLES[board]} {app && <span className="muted">· {app.name}</span>}
+            {SUBTITLES[board]} {board === 'geo' && <GeoAttribution />} {app && <span className="muted">· {app.name}</span>}
           </>
         }
       />
@@ -131,6 +131,14 @@ export function DashboardsPage({ appId, board }: { appId: string; board: string 
       </Async>
     </>
   );
+}
+
+/**
+ * The geo columns come from DB-IP's Lite database (CC BY 4.0), whose licence asks every page
+ * showing its results to link back to DB-IP.com.
+ */
+export function GeoAttribution() {
+  return <a href="https://db-ip.com">IP Geolocation by DB-IP</a>;
 }
 
 /** The main trend, one metric at a time (counts, rates and durations do not share an axis). */

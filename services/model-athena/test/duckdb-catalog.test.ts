@@ -68,8 +68,9 @@ function partition(table: 'events' | 'bad_rows', appId: string, day = 29): Parti
  * Writes one Parquet file the way the process service lays them out (hive folders, partition
  * columns in the path only), using nothing but DuckDB SQL.
  */
-async function writeParquet(warehouse: DuckDbWarehouse, p: Partition, file: string, rows: Row[]): Promise<void> {
-  const spec: TableSpec = WarehouseTables[p.table as keyof typeof WarehouseTables];
+async function writeParquet(warehouse: DuckDbWarehouse, p: Partition, file: string, rows: Row[], without: readonly string[] = []): Promise<void> {
+  const full: TableSpec = WarehouseTables[p.table as keyof typeof WarehouseTables];
+  const spec = { ...full, columns: full.columns.filter((c) => !without.includes(c.name)) };
   const target = join(warehouse.root, p.location, file);
   await mkdir(dirname(target), { recursive: true });
   await warehouse.withConnection(async (c) => {
@@ -199,6 +200,25 @@ describe('DuckDbCatalog', () => {
     assert.equal(await count('SELECT count(*) AS n FROM _catalog_partitions'), 4);
     assert.equal(await count('SELECT count(*) AS n FROM events'), 3, 'the replay duplicated no rows');
     assert.deepEqual(await catalog.activeApps(), ['blog_web', 'shop_web']);
+  });
+
+  it('files written before a column was added to the contract: the views still have it, NULL for their rows', async (t) => {
+    const { warehouse, catalog } = await setup(t);
+    const shop = partition('events', 'shop_web');
+    const added = ['region', 'city', 'screen_width', 'screen_height'];
+    await writeParquet(warehouse, shop, 'job-a.parquet', [eventRow(1, { country: 'US' })], added);
+    await catalog.addPartitions([shop]);
+    assert.deepEqual(await describeView(warehouse, 'events'), contractColumns(WarehouseTables.events), 'every contract column, typed');
+    const only = await warehouse.query<Row>('SELECT country, region, city, screen_width FROM events_deduped');
+    assert.deepEqual(only, [{ country: 'US', region: null, city: null, screen_width: null }]);
+
+    await writeParquet(warehouse, shop, 'job-b.parquet', [eventRow(2, { country: 'US', region: 'California', city: 'Mountain View', screen_width: 1920 })]);
+    await catalog.addPartitions([shop]);
+    const both = await warehouse.query<Row>('SELECT event_id, region, city, screen_width FROM events ORDER BY event_id');
+    assert.deepEqual(both, [
+      { event_id: uuid(1), region: null, city: null, screen_width: null },
+      { event_id: uuid(2), region: 'California', city: 'Mountain View', screen_width: 1920 },
+    ]);
   });
 
   it('refreshing picks up files of a later run in an already registered partition', async (t) => {

@@ -38,13 +38,13 @@ describe('sessions_merged', () => {
         ...partial,
         session_start: '2026-11-29 09:50:00', session_end: '2026-11-29 09:55:00', entry_page: '/landing', exit_page: '/cart',
         page_view_count: 1, event_count: 3, engagement_time_msec: 4000, traffic_source_source: 'google', traffic_source_medium: 'cpc',
-        channel_group: 'Paid Search', country: 'FR', user_id: null, session_number: 2,
+        channel_group: 'Paid Search', country: 'FR', region: 'Bretagne', city: 'Rennes', user_id: null, session_number: 2,
       },
       {
         ...partial,
         session_start: '2026-11-29 10:01:00', session_end: '2026-11-29 10:04:00', entry_page: null, exit_page: null,
         page_view_count: 0, event_count: 2, engagement_time_msec: 9000, traffic_source_source: '(direct)', traffic_source_medium: '(none)',
-        channel_group: 'Direct', country: 'DE', user_id: 'user-9', session_number: 2,
+        channel_group: 'Direct', country: 'DE', region: 'Hesse', city: 'Frankfurt am Main', user_id: 'user-9', session_number: 2,
       },
       { ...partial, session_id: 's-2', session_start: '2026-11-29 11:00:00', session_end: '2026-11-29 11:00:00', page_view_count: 1, event_count: 1, engagement_time_msec: 0 },
     ]);
@@ -53,7 +53,7 @@ describe('sessions_merged', () => {
       `SELECT session_id, CAST(session_start AS VARCHAR) AS session_start, CAST(session_end AS VARCHAR) AS session_end,
               CAST(duration_ms AS BIGINT) AS duration_ms, entry_page, exit_page, CAST(page_view_count AS INTEGER) AS views,
               CAST(event_count AS INTEGER) AS events, CAST(engagement_time_msec AS INTEGER) AS engagement, is_bounce,
-              traffic_source_source, channel_group, country, user_id, CAST(partial_rows AS INTEGER) AS partial_rows
+              traffic_source_source, channel_group, country, region, city, user_id, CAST(partial_rows AS INTEGER) AS partial_rows
        FROM sessions_merged ORDER BY session_id`,
     );
     assert.deepEqual(
@@ -62,12 +62,12 @@ describe('sessions_merged', () => {
         {
           session_id: 's-1', session_start: '2026-11-29 09:50:00', session_end: '2026-11-29 10:04:00', duration_ms: 14 * 60_000,
           entry_page: '/landing', exit_page: '/cart', views: 1, events: 5, engagement: 13000, is_bounce: false,
-          traffic_source_source: 'google', channel_group: 'Paid Search', country: 'FR', user_id: 'user-9', partial_rows: 2,
+          traffic_source_source: 'google', channel_group: 'Paid Search', country: 'FR', region: 'Bretagne', city: 'Rennes', user_id: 'user-9', partial_rows: 2,
         },
         {
           session_id: 's-2', session_start: '2026-11-29 11:00:00', session_end: '2026-11-29 11:00:00', duration_ms: 0,
           entry_page: null, exit_page: null, views: 1, events: 1, engagement: 0, is_bounce: true,
-          traffic_source_source: null, channel_group: null, country: null, user_id: null, partial_rows: 1,
+          traffic_source_source: null, channel_group: null, country: null, region: null, city: null, user_id: null, partial_rows: 1,
         },
       ],
     );
@@ -81,21 +81,21 @@ describe('users_merged', () => {
     await table(warehouse, WarehouseTables.users, [
       {
         ...user, first_touch_timestamp: '2026-11-29 12:00:00', last_seen: '2026-11-29 12:30:00', user_id: null,
-        first_channel_group: 'Direct', first_country: 'DE', user_attributes: '{"plan":{"value":"gold"}}', event_count: 4,
+        first_channel_group: 'Direct', first_country: 'DE', first_region: 'Hesse', first_city: 'Frankfurt am Main', user_attributes: '{"plan":{"value":"gold"}}', event_count: 4,
       },
       {
         ...user, first_touch_timestamp: '2026-11-28 08:00:00', last_seen: '2026-11-28 08:10:00', user_id: 'user-1',
-        first_channel_group: 'Organic Search', first_country: 'FR', user_attributes: '{"plan":{"value":"free"}}', event_count: 2,
+        first_channel_group: 'Organic Search', first_country: 'FR', first_region: 'Bretagne', first_city: 'Rennes', user_attributes: '{"plan":{"value":"free"}}', event_count: 2,
       },
     ]);
     await createViews(warehouse, '004_users_merged.sql');
     const [row] = await warehouse.query<Record<string, Value>>(
-      `SELECT user_id, CAST(first_touch_timestamp AS VARCHAR) AS first_touch, first_channel_group, first_country, user_attributes,
+      `SELECT user_id, CAST(first_touch_timestamp AS VARCHAR) AS first_touch, first_channel_group, first_country, first_region, first_city, user_attributes,
               CAST(event_count AS INTEGER) AS events, CAST(last_seen AS VARCHAR) AS last_seen
        FROM users_merged`,
     );
     assert.deepEqual(row, {
-      user_id: 'user-1', first_touch: '2026-11-28 08:00:00', first_channel_group: 'Organic Search', first_country: 'FR',
+      user_id: 'user-1', first_touch: '2026-11-28 08:00:00', first_channel_group: 'Organic Search', first_country: 'FR', first_region: 'Bretagne', first_city: 'Rennes',
       user_attributes: '{"plan":{"value":"gold"}}', events: 6, last_seen: '2026-11-29 12:30:00',
     });
   });

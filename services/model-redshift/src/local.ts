@@ -25,6 +25,7 @@ import { handler as loadRunStatement } from './handlers/load-run-statement.js';
 import { handler as loadWriteManifest } from './handlers/load-write-manifest.js';
 import { handler as onPipelineConfigChanged } from './handlers/on-pipeline-config-changed.js';
 import { handler as onProcessingCompleted } from './handlers/on-processing-completed.js';
+import { handler as onPartitionsExpired } from './handlers/on-partitions-expired.js';
 import { handler as scheduleStartLoad } from './handlers/schedule-start-load.js';
 import { logger, useLocalPorts } from './wiring.js';
 
@@ -75,6 +76,7 @@ export async function startLocal(env: EmbeddedEnvironment, options: LocalRedshif
       'on-processing-completed': onProcessingCompleted,
       'schedule-start-load': scheduleStartLoad,
       'on-pipeline-config-changed': onPipelineConfigChanged,
+      'on-partitions-expired': onPartitionsExpired,
     },
     stop: async () => {
       await launcher.idle();

@@ -35,7 +35,7 @@ describe('SQL templates', () => {
 
   it('every migration, merge and view file renders', () => {
     const migrations = loadMigrations();
-    assert.deepEqual(migrations.map((m) => m.version), [1, 2]);
+    assert.deepEqual(migrations.map((m) => m.version), [1, 2, 3]);
     assert.ok(migrations.every((m) => m.statements.length > 0 && m.statements.length < 40), 'a migration fits one BatchExecuteStatement');
     for (const table of ['events', 'sessions', 'users', 'items', 'bad_rows'] as const) {
       const merge = mergeStatements(table);
@@ -113,14 +113,14 @@ describe('applySchema', () => {
   it('applies each pending migration once, in its own transaction with its bookkeeping row, then the views every time', async () => {
     const { runner, batches } = fakeRunner();
     const first = await applySchema(runner, loadMigrations(), loadViews(), wait);
-    assert.deepEqual(first.applied, ['001_tables.sql', '002_staging.sql']);
-    assert.equal(first.version, 2);
-    assert.equal(batches.length, 4, 'bootstrap, two migrations, views');
+    assert.deepEqual(first.applied, ['001_tables.sql', '002_staging.sql', '003_geo_region_city_screen_size.sql']);
+    assert.equal(first.version, 3);
+    assert.equal(batches.length, 5, 'bootstrap, three migrations, views');
     assert.match((batches[1]!.at(-1) as { sql: string }).sql, /VALUES \(1, '001_tables\.sql', GETDATE\(\)\)$/);
 
     const second = await applySchema(runner, loadMigrations(), loadViews(), wait);
     assert.deepEqual(second.applied, []);
-    assert.equal(batches.length, 6, 'only bootstrap and views again');
+    assert.equal(batches.length, 7, 'only bootstrap and views again');
   });
 
   it('a failed migration stops the deploy with the engine error', async () => {

@@ -23,6 +23,8 @@ SELECT app_id,
        max(CASE WHEN first_rank = 1 THEN first_platform END) AS first_platform,
        max(CASE WHEN latest_rank = 1 THEN user_attributes END) AS user_attributes,
        sum(event_count) AS event_count,
-       max(last_seen) AS last_seen
+       max(last_seen) AS last_seen,
+       max(CASE WHEN first_rank = 1 THEN first_region END) AS first_region,
+       max(CASE WHEN first_rank = 1 THEN first_city END) AS first_city
 FROM ranked
 GROUP BY app_id, user_pseudo_id

@@ -31,6 +31,8 @@ SELECT app_id,
        max(CASE WHEN start_rank = 1 THEN browser END) AS browser,
        max(CASE WHEN start_rank = 1 THEN os END) AS os,
        max(CASE WHEN start_rank = 1 THEN platform END) AS platform,
+       max(CASE WHEN start_rank = 1 THEN region END) AS region,
+       max(CASE WHEN start_rank = 1 THEN city END) AS city,
        count(*) AS partial_rows
 FROM (
   SELECT p.*,

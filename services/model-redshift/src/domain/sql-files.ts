@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TableName } from '@clickstream/contracts';
+import { contractAsOf } from './schema-history.js';
 import { renderSql, splitStatements } from './sql-templates.js';
 
 /** One versioned migration: `sql/migrations/NNN_name.sql`, applied once, in version order. */
@@ -32,7 +33,8 @@ export function loadMigrations(sqlDir = defaultSqlDir()): Migration[] {
   const migrations = sqlNames(dir).map((name) => {
     const m = /^(\d+)_[\w-]+\.sql$/.exec(name);
     if (!m) throw new Error(`migration file ${name} must be named NNN_description.sql`);
-    return { version: Number(m[1]), name, statements: splitStatements(renderSql(name, readFileSync(join(dir, name), 'utf8'))) };
+    const version = Number(m[1]);
+    return { version, name, statements: splitStatements(renderSql(name, readFileSync(join(dir, name), 'utf8'), contractAsOf(version))) };
   });
   const versions = new Set<number>();
   for (const m of migrations) {

@@ -1,4 +1,5 @@
 import { WarehouseTables, type Column, type ColumnType } from '@clickstream/contracts';
+import type { Tables } from './schema-history.js';
 
 /** Redshift's names for the contract's neutral types; DuckDB accepts every one of them as is. */
 export const RedshiftType: Record<ColumnType, string> = {
@@ -34,11 +35,13 @@ function listsOf(columns: readonly Column[]): Lists {
  *   {{events.columns:s}}          the same, each prefixed with `s.`
  *   {{events.column_defs}}        `name TYPE` pairs (Redshift types), also file_column_defs
  *   {{events.set:s}}              `name = s.name` assignments, also file_set
+ *
+ * Migrations pass the contract as they saw it (schema-history.ts); everything else the current one.
  */
-export function renderSql(name: string, text: string): string {
+export function renderSql(name: string, text: string, tables: Tables = WarehouseTables): string {
   return text.replace(/\{\{(\w+)\.(\w+)(?::(\w+))?\}\}/g, (_match, table: string, list: string, alias: string | undefined) => {
     // Own keys only: `constructor` or `__proto__` must be unknown tables, not Object's members.
-    const spec = Object.hasOwn(WarehouseTables, table) ? WarehouseTables[table as keyof typeof WarehouseTables] : undefined;
+    const spec = Object.hasOwn(tables, table) ? tables[table as keyof Tables] : undefined;
     if (!spec) throw new Error(`${name}: unknown table ${table}`);
     const fileOnly = list.startsWith('file_');
     const lists = listsOf(fileOnly ? spec.columns : [...spec.columns, ...spec.partitionKeys]);

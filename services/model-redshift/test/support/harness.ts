@@ -17,7 +17,7 @@ import { ObjectStorePipelineTargets } from '../../src/adapters/local/object-stor
 import { readAsl } from '../../src/domain/asl.js';
 import { LoadSettings } from '../../src/domain/load-settings.js';
 import { applySchema } from '../../src/domain/migrations.js';
-import { loadMigrations, loadViews } from '../../src/domain/sql-files.js';
+import { loadMigrations, loadViews, type Migration } from '../../src/domain/sql-files.js';
 import { loadTaskFunctions } from '../../src/local.js';
 import type { ModelRedshiftPorts } from '../../src/ports/index.js';
 import { useLocalPorts } from '../../src/wiring.js';
@@ -52,7 +52,11 @@ export interface Harness {
   count(sql: string): Promise<number>;
 }
 
-export async function harness(t: TestContext, settings: Partial<LoadSettings> = {}, { waitMs = 1 }: { waitMs?: number } = {}): Promise<Harness> {
+export async function harness(
+  t: TestContext,
+  settings: Partial<LoadSettings> = {},
+  { waitMs = 1, migrations = loadMigrations() }: { waitMs?: number; /** The schema to start from (default: every migration). */ migrations?: Migration[] } = {},
+): Promise<Harness> {
   const dir = await mkdtemp(join(tmpdir(), 'redshift-load-'));
   const warehouseRoot = join(dir, 'warehouse');
   await mkdir(warehouseRoot, { recursive: true });
@@ -76,7 +80,7 @@ export async function harness(t: TestContext, settings: Partial<LoadSettings> = 
     settings: LoadSettings.parse(settings),
   };
   useLocalPorts(ports);
-  await applySchema(statements, loadMigrations(), loadViews(), { pollMs: 1, timeoutMs: 30_000, sleep: (ms) => new Promise((r) => setTimeout(r, ms)) });
+  await applySchema(statements, migrations, loadViews(), { pollMs: 1, timeoutMs: 30_000, sleep: (ms) => new Promise((r) => setTimeout(r, ms)) });
   t.after(async () => {
     await sfn.idle();
     await statements.idle();
@@ -108,9 +112,13 @@ export async function writeParquet(
   table: TableName,
   appId: string,
   rows: readonly Record<string, unknown>[],
-  { job = JOB, day = DAY }: { job?: string; day?: { year: number; month: number; day: number } } = {},
+  {
+    job = JOB,
+    day = DAY,
+    without = [],
+  }: { job?: string; day?: { year: number; month: number; day: number }; /** Columns a file written before they existed lacks. */ without?: readonly string[] } = {},
 ): Promise<{ key: string; rows: number }> {
-  const spec = WarehouseTables[table];
+  const spec = { ...WarehouseTables[table], columns: WarehouseTables[table].columns.filter((c) => !without.includes(c.name)) };
   const key = `${partitionLocation({ table, appId, ...day })}/${job}.parquet`;
   const path = join(root, key);
   await mkdir(dirname(path), { recursive: true });

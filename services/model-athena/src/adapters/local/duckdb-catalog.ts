@@ -59,11 +59,18 @@ export class DuckDbCatalog implements Catalog, ViewDeployer {
     for (const spec of Object.values(WarehouseTables)) {
       const columns = [...spec.columns, ...spec.partitionKeys];
       const tableDir = join(this.warehouse.root, spec.name);
-      const select = columns.map((c) => `CAST("${c.name}" AS ${DuckDbType[c.type]}) AS "${c.name}"`).join(', ');
-      const source = (await hasParquet(tableDir))
-        ? `SELECT ${select} FROM read_parquet(${sqlString(`${tableDir}/*/*/*/*/*.parquet`)}, hive_partitioning = true, union_by_name = true,
-             hive_types = {'app_id': VARCHAR, 'year': INTEGER, 'month': INTEGER, 'day': INTEGER})`
-        : `SELECT ${columns.map((c) => `CAST(NULL AS ${DuckDbType[c.type]}) AS "${c.name}"`).join(', ')} WHERE false`;
+      const files = `read_parquet(${sqlString(`${tableDir}/*/*/*/*/*.parquet`)}, hive_partitioning = true, union_by_name = true,
+             hive_types = {'app_id': VARCHAR, 'year': INTEGER, 'month': INTEGER, 'day': INTEGER})`;
+      let source = `SELECT ${columns.map((c) => `CAST(NULL AS ${DuckDbType[c.type]}) AS "${c.name}"`).join(', ')} WHERE false`;
+      if (await hasParquet(tableDir)) {
+        // union_by_name gives NULL to a column only some files lack; when every file predates it
+        // (columns are appended to the contract over time), the view has to supply the NULL.
+        const present = new Set(
+          (await this.warehouse.query<{ column_name: string }>(`SELECT column_name FROM (DESCRIBE SELECT * FROM ${files})`)).map((r) => r.column_name),
+        );
+        const select = columns.map((c) => `CAST(${present.has(c.name) ? `"${c.name}"` : 'NULL'} AS ${DuckDbType[c.type]}) AS "${c.name}"`).join(', ');
+        source = `SELECT ${select} FROM ${files}`;
+      }
       await this.warehouse.run(`CREATE OR REPLACE VIEW "${spec.name}" AS ${source}`);
     }
     for (const view of this.views) await this.warehouse.run(view.sql);
