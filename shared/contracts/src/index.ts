@@ -4,6 +4,7 @@ export * from './common.js';
 export * from './event-model.js';
 export * from './envelope.js';
 export * from './warehouse.js';
+export * from './processing-steps.js';
 export * from './events/apps.js';
 export * from './events/pipeline.js';
 export * from './events/processing.js';

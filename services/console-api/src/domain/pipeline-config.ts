@@ -1,4 +1,4 @@
-import { PipelineConfig, PipelineConfigChanged } from '@clickstream/contracts';
+import { enricherStepNames as enricherNames, PipelineConfig, PipelineConfigChanged, processingStepByName as stepByName } from '@clickstream/contracts';
 import { notFound } from '@clickstream/lambda-kit';
 import * as z from 'zod';
 import type { ConsoleApiPorts } from '../ports/index.js';
@@ -7,7 +7,6 @@ import { requireProject } from './control-plane.js';
 import { conflict } from './errors.js';
 import type { PipelineVersion } from './model.js';
 import { announceNow, outboxMessage, pipelineAggregate } from './outbox.js';
-import { enricherNames, stepByName } from './processing-steps.js';
 
 /** What a project runs with before anyone saved a configuration: the contract's defaults. */
 export const defaultPipelineConfig: PipelineConfig = PipelineConfig.parse({ ingest: {}, process: {}, model: {} });

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { defineRoute, type ConsoleRoute } from './console-route.js';
 import { projectIdParam, requireProject } from './control-plane.js';
-import { PipelineConfig } from '@clickstream/contracts';
+import { PipelineConfig, processingSteps } from '@clickstream/contracts';
 import { badRequest } from '@clickstream/lambda-kit';
 import {
   currentPipeline,
@@ -11,7 +11,6 @@ import {
   savePipeline,
   SavePipeline,
 } from './pipeline-config.js';
-import { processingSteps } from './processing-steps.js';
 
 const CurrentPipeline = z.object({
   projectId: z.string(),

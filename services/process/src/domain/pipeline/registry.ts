@@ -14,6 +14,13 @@ const ENRICHERS: readonly ProcessingStep[] = [userAgent, bots, geo, trafficSourc
 /** Custom steps `process.plugins` can name. A new plugin is a module here plus a line in this list. */
 const PLUGINS: readonly ProcessingStep[] = [examplePiiRedactor];
 
+/** Every step by kind, as the shared catalogue (@clickstream/contracts processingSteps) must list them. */
+export const stepKinds: Readonly<Record<'enricher' | 'plugin' | 'built-in', readonly string[]>> = {
+  enricher: ENRICHERS.map((s) => s.name),
+  plugin: PLUGINS.map((s) => s.name),
+  'built-in': [truncate.name, anonymiseIp.name],
+};
+
 export const stepRegistry: ReadonlyMap<string, ProcessingStep> = new Map(
   [truncate, ...ENRICHERS, anonymiseIp, ...PLUGINS].map((s) => [s.name, s]),
 );

@@ -1,12 +1,13 @@
 import * as z from 'zod';
 
 /**
- * The processing steps the process service knows (services/process/src/domain/pipeline/registry.ts).
- * Process fails a run on an unknown step name or options it cannot parse, so a configuration is
- * checked against this catalogue before it is saved. Keep the two in step; the option schemas here
- * are the checks that keep a run from failing, not a copy of every rule.
+ * The processing steps the process service runs (services/process/src/domain/pipeline/registry.ts),
+ * as the other services may know them: console-api checks a pipeline configuration against this
+ * catalogue before saving it, because process fails a run on an unknown step name or options it
+ * cannot parse. A process test holds its registry and this catalogue to the same names and kinds;
+ * the option schemas here are the checks that keep a run from failing, not a copy of every rule.
  */
-export interface StepInfo {
+export interface ProcessingStepInfo {
   name: string;
   kind: 'enricher' | 'plugin' | 'built-in';
   description: string;
@@ -15,7 +16,7 @@ export interface StepInfo {
 
 const anyOptions = z.record(z.string(), z.unknown());
 
-export const processingSteps: readonly StepInfo[] = [
+export const processingSteps: readonly ProcessingStepInfo[] = [
   { name: 'user-agent', kind: 'enricher', description: 'Browser, OS and device from the user agent', options: anyOptions },
   { name: 'bots', kind: 'enricher', description: 'Flags known bots and crawlers', options: anyOptions },
   { name: 'geo', kind: 'enricher', description: 'Country, region and city from the IP address (DB-IP)', options: anyOptions },
@@ -35,5 +36,5 @@ export const processingSteps: readonly StepInfo[] = [
   },
 ];
 
-export const enricherNames = processingSteps.filter((s) => s.kind === 'enricher').map((s) => s.name);
-export const stepByName: ReadonlyMap<string, StepInfo> = new Map(processingSteps.map((s) => [s.name, s]));
+export const enricherStepNames = processingSteps.filter((s) => s.kind === 'enricher').map((s) => s.name);
+export const processingStepByName: ReadonlyMap<string, ProcessingStepInfo> = new Map(processingSteps.map((s) => [s.name, s]));
