@@ -134,7 +134,18 @@ export interface AppHealth {
   /** `seconds`: now − arrival time of the newest queryable event. */
   freshness: { newestQueryableBefore: string | null; queryableAt: string | null; seconds: number | null };
   failedLoads: { loadId: string; table: string; attempt: number; error: { code: string; message: string }; failedAt: string }[];
+  /** The app's last retention run; absent from an API older than the console (deployed apart on AWS). */
+  lastRetention?: RetentionRun | null;
   alarms: Alarm[];
+}
+
+/** What a retention run removed from one app: day partitions before `cutoff`, per warehouse table. */
+export interface RetentionRun {
+  at: string;
+  cutoff: string;
+  retentionDays: number;
+  partitions: number;
+  tables: { table: string; partitions: number; oldestDay: string; newestDay: string }[];
 }
 
 /** A local account (`/api/users`, embedded mode without OIDC); never its password hash. */

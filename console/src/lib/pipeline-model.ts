@@ -151,3 +151,26 @@ export function stageStatuses(healths: AppHealth[], now = Date.now()): Record<St
     },
   };
 }
+
+export interface RetentionLine {
+  appId: string;
+  /** What the run removed and when, e.g. `6 day partitions before 2025-10-30 · 2h ago`. */
+  summary: string;
+  /** Per table, with the days removed. */
+  detail: string;
+}
+
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+const dayRange = (from: string, to: string) => (from === to ? from : `${from} – ${to}`);
+
+/** Each app's last retention run, newest first; apps that never had one are left out. */
+export function retentionLines(healths: AppHealth[], now = Date.now()): RetentionLine[] {
+  return healths
+    .flatMap((h) => (h.lastRetention ? [{ appId: h.appId, run: h.lastRetention }] : []))
+    .sort((a, b) => b.run.at.localeCompare(a.run.at) || a.appId.localeCompare(b.appId))
+    .map(({ appId, run }) => ({
+      appId,
+      summary: `${plural(run.partitions, 'day partition', 'day partitions')} before ${run.cutoff} (${run.retentionDays} d kept) · ${formatAgo(run.at, now)}`,
+      detail: run.tables.map((t) => `${t.table} ${t.partitions} (${dayRange(t.oldestDay, t.newestDay)})`).join(', '),
+    }));
+}

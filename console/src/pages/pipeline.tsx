@@ -10,7 +10,7 @@ import { Async, Empty } from '../components/states.js';
 import { Badge, Card, Dialog, Field, PageHead } from '../components/ui.js';
 import { useAuth } from '../lib/auth.js';
 import { formatTime } from '../lib/format.js';
-import { configIssues, describeValue, diffConfig, issueFor, KNOWN_ENRICHERS, stageStatuses, validatePipeline, type StageId, type StageStatus } from '../lib/pipeline-model.js';
+import { configIssues, describeValue, diffConfig, issueFor, KNOWN_ENRICHERS, retentionLines, stageStatuses, validatePipeline, type StageId, type StageStatus } from '../lib/pipeline-model.js';
 import { Link } from '../lib/router.js';
 import { useResource } from '../lib/use-resource.js';
 import { useWorkspace } from '../lib/workspace.js';
@@ -139,6 +139,7 @@ function Builder({ projectId, saved, onSaved, onEdit }: { projectId: string; sav
   };
 
   const statuses = health.data ? stageStatuses(health.data) : undefined;
+  const retention = health.data ? retentionLines(health.data) : [];
   const numberInput = (path: string, value: number, set: (n: number) => void, props: { min: number; max: number; unit: string }) => (
     <Field label={LABELS[path]!} hint={`${props.min}–${props.max} ${props.unit}`} error={err(path)}>
       {(p) => <input {...p} name={path} type="number" inputMode="numeric" min={props.min} max={props.max} value={Number.isNaN(value) ? '' : value} disabled={!editable} onChange={(e) => set(e.target.value === '' ? Number.NaN : Number(e.target.value))} />}
@@ -193,6 +194,22 @@ function Builder({ projectId, saved, onSaved, onEdit }: { projectId: string; sav
             </label>
           </div>
           <Plugins plugins={draft.process.plugins} editable={editable} issues={issues} onChange={(plugins) => update((c) => void (c.process.plugins = plugins))} />
+          {retention.length > 0 && (
+            <div className="field">
+              <span className="label" id="retention-runs">
+                Last retention run
+              </span>
+              <ul className="small" style={{ margin: 0, paddingLeft: 18 }} aria-labelledby="retention-runs">
+                {retention.map((r) => (
+                  <li key={r.appId}>
+                    {r.appId}: {r.summary}
+                    <br />
+                    <span className="muted">{r.detail}</span>
+                  </li>
+                ))}
+              </ul>
+            </div>
+          )}
         </Stage>
         <Stage n={3} id="model" title="Model" subtitle="Warehouse tables and views" status={statuses?.model} healthLoading={health.loading && !health.data}>
           <fieldset className="field" style={{ border: 0, padding: 0, margin: 0 }}>

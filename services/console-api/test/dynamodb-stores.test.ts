@@ -232,6 +232,7 @@ describe('DynamoDbHealthStore', () => {
     });
     dynamo.on(GetCommand, { Key: { pk: 'APPHEALTH#a', sk: 'LASTRUN' } }).resolves({ Item: { jobId: 'job-2', startedAt: T, completedAt: T } });
     dynamo.on(GetCommand, { Key: { pk: 'APPHEALTH#a', sk: 'QUERYABLE' } }).resolves({});
+    dynamo.on(GetCommand, { Key: { pk: 'APPHEALTH#a', sk: 'RETENTION' } }).resolves({});
     const records = await store.appRecords('a', T);
     assert.deepEqual(records.runs.map((r) => [r.jobId, r.completedAt]), [
       ['job-1', '2026-11-29T10:02:00.000Z'],
@@ -239,6 +240,7 @@ describe('DynamoDbHealthStore', () => {
     ]);
     assert.deepEqual(records.lastRun, { jobId: 'job-2', startedAt: T, completedAt: T });
     assert.equal(records.queryable, undefined);
+    assert.deepEqual(records.retention, [], 'no retention run yet');
     assert.deepEqual(records.failedLoads, [{ loadId: 'l1', table: 'events', attempt: 2, error: { code: 'COPY_FAILED', message: 'x' }, failedAt: T }]);
     const runQuery = dynamo.commandCalls(QueryCommand).find((c) => c.args[0].input.KeyConditionExpression?.includes('BETWEEN'))!.args[0].input;
     assert.deepEqual(runQuery.ExpressionAttributeValues, { ':pk': 'APPHEALTH#a', ':from': `RUN#${T}`, ':to': 'RUN#\uffff' });

@@ -45,6 +45,15 @@ function completed(jobId: string, startMin: number, files: ReturnType<typeof fil
 const queryable = (jobId: string, atMin: number) => busEvent(AthenaPartitionsAdded, { ...AthenaPartitionsAdded.example, jobId, addedAt: min(atMin) });
 const loadFailed = (loadId: string, atMin: number, appId = 'shop_web') =>
   busEvent(RedshiftLoadFailed, { ...RedshiftLoadFailed.example, loadId, files: [`events/app_id=${appId}/year=2026/month=11/day=29/a.parquet`], failedAt: min(atMin) });
+const expiredDays = (appId: string, table: string, days: number[], atMin: number, cutoff = '2025-10-30') =>
+  busEvent(PartitionsExpired, {
+    ...PartitionsExpired.example,
+    appId,
+    table,
+    cutoff,
+    partitions: days.map((day) => ({ table, appId, year: 2025, month: 10, day, location: `${table}/app_id=${appId}/year=2025/month=10/day=${day}` })),
+    expiredAt: min(atMin),
+  });
 const loadDone = (loadId: string, atMin: number, appId = 'shop_web') =>
   busEvent(RedshiftLoadCompleted, { ...RedshiftLoadCompleted.example, loadId, files: [`events/app_id=${appId}/year=2026/month=11/day=29/a.parquet`], completedAt: min(atMin) });
 
@@ -110,6 +119,45 @@ describe('pipeline health per app', () => {
     assert.deepEqual(listed, { at: min(5), summary: { appId: 'shop_web', table: 'events', cutoff: '2025-10-30', retentionDays: 395, partitions: 2 } });
   });
 
+  it("keeps each app's last retention run (cutoff, tables, partitions removed, when) and shows it per app", async () => {
+    const before = (await viewer.call('GET', '/api/apps/shop_web/health')).body;
+    assert.equal(before.lastRetention, null, 'none yet');
+    // Yesterday's run, then today's: events over two events (a table's partitions come 500 at a time), sessions in one.
+    await deliver(
+      expiredDays('shop_web', 'events', [20], 1),
+      expiredDays('shop_web', 'events', [28, 29], 5),
+      expiredDays('shop_web', 'events', [1, 2, 3], 5),
+      expiredDays('shop_web', 'sessions', [29], 5),
+    );
+    const expected = {
+      at: min(5),
+      cutoff: '2025-10-30',
+      retentionDays: 395,
+      partitions: 6,
+      tables: [
+        { table: 'events', partitions: 5, oldestDay: '2025-10-01', newestDay: '2025-10-29' },
+        { table: 'sessions', partitions: 1, oldestDay: '2025-10-29', newestDay: '2025-10-29' },
+      ],
+    };
+    assert.deepEqual((await viewer.call('GET', '/api/apps/shop_web/health')).body.lastRetention, expected);
+    const overview = (await viewer.call('GET', '/api/pipeline/health')).body;
+    const byApp = Object.fromEntries(overview.apps.map((a: { appId: string; lastRetention: unknown }) => [a.appId, a.lastRetention]));
+    assert.deepEqual(byApp, { shop_web: expected, shop_ios: null });
+    assert.equal(overview.latest['PartitionsExpired.v1'].at, min(5), 'the latest overall is still listed');
+
+    // A late event of yesterday's run changes nothing; the next run replaces today's.
+    await deliver(expiredDays('shop_web', 'users', [19], 1));
+    assert.deepEqual((await viewer.call('GET', '/api/apps/shop_web/health')).body.lastRetention, expected);
+    await deliver(expiredDays('shop_web', 'users', [30], 9, '2025-10-31'));
+    assert.deepEqual((await viewer.call('GET', '/api/apps/shop_web/health')).body.lastRetention, {
+      at: min(9),
+      cutoff: '2025-10-31',
+      retentionDays: 395,
+      partitions: 1,
+      tables: [{ table: 'users', partitions: 1, oldestDay: '2025-10-30', newestDay: '2025-10-30' }],
+    });
+  });
+
   it('a queryable notice arriving before its run is joined when the run arrives', async () => {
     await deliver(queryable('job-1', 2), completed('job-1', 0, [file('events', 'shop_web', 3)]));
     const web = (await viewer.call('GET', '/api/apps/shop_web/health')).body;
@@ -125,6 +173,9 @@ describe('pipeline health per app', () => {
       loadFailed('load-1', 12),
       loadDone('load-1', 14),
       loadFailed('load-2', 16),
+      expiredDays('shop_web', 'events', [1, 2], 17),
+      expiredDays('shop_web', 'events', [3], 17),
+      expiredDays('shop_ios', 'sessions', [1], 18),
     ];
     await deliver(...events);
     const before = await viewer.call('GET', '/api/pipeline/health');
@@ -167,7 +218,7 @@ describe('appHealth', () => {
   it('does not judge the bad-row rate on a handful of rows, nor call an idle day stale', () => {
     const health = appHealth(
       { appId: 'a', enabled: true },
-      { runs: [], failedLoads: [], queryable: { jobId: 'j', startedAt: min(0), queryableAt: min(1) } },
+      { runs: [], failedLoads: [], retention: [], queryable: { jobId: 'j', startedAt: min(0), queryableAt: min(1) } },
       {},
       Date.parse(min(0)) + 2 * 24 * 3_600_000,
       { ...defaultThresholds, processIntervalSeconds: 900 },

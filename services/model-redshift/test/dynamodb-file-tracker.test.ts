@@ -1,12 +1,13 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ProcessingCompleted } from '@clickstream/contracts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoDbFileTracker } from '../src/adapters/aws/dynamodb-file-tracker.js';
+import { expireTrackedFiles } from '../src/domain/expired-files.js';
 import { trackRunFiles } from '../src/domain/track-files.js';
-import type { TrackedFile } from '../src/ports/file-tracker.js';
+import type { FileRecord, TrackedFile } from '../src/ports/file-tracker.js';
 
 const TABLE = 'clickstream-redshift-files';
 const NOW = Date.UTC(2026, 10, 29, 10, 20);
@@ -97,5 +98,127 @@ describe('DynamoDbFileTracker.countByStatus', () => {
       ExclusiveStartKey: undefined,
     });
     assert.deepEqual(inputs[1]!.ExclusiveStartKey, { key: 'k100', status: 'NEW' });
+  });
+});
+
+describe('DynamoDbFileTracker.listByStatus', () => {
+  it('narrows a status to one table and app with a filter, across pages', async () => {
+    const { dynamo, tracker } = setup();
+    const item = { ...FILE, status: 'NEW', attempts: 0 };
+    dynamo
+      .on(QueryCommand)
+      .resolvesOnce({ Items: [item], LastEvaluatedKey: { key: FILE.key, status: 'NEW' } })
+      .resolvesOnce({ Items: [] });
+    assert.deepEqual(await tracker.listByStatus('NEW', { table: 'events', appId: 'shop_web' }), [item]);
+    const inputs = dynamo.commandCalls(QueryCommand).map((c) => c.args[0].input);
+    assert.deepEqual(inputs[0], {
+      TableName: TABLE,
+      IndexName: 'by-status',
+      KeyConditionExpression: '#s = :s',
+      FilterExpression: '#t = :t AND appId = :app',
+      ExpressionAttributeNames: { '#s': 'status', '#t': 'table' },
+      ExpressionAttributeValues: { ':s': 'NEW', ':t': 'events', ':app': 'shop_web' },
+      ExclusiveStartKey: undefined,
+    });
+    assert.deepEqual(inputs[1]!.ExclusiveStartKey, { key: FILE.key, status: 'NEW' });
+  });
+
+  it('without a filter lists the whole status', async () => {
+    const { dynamo, tracker } = setup();
+    dynamo.on(QueryCommand).resolves({ Items: [] });
+    await tracker.listByStatus('FAILED');
+    const input = dynamo.commandCalls(QueryCommand)[0]!.args[0].input;
+    assert.equal(input.FilterExpression, undefined);
+    assert.deepEqual([input.ExpressionAttributeNames, input.ExpressionAttributeValues], [{ '#s': 'status' }, { ':s': 'FAILED' }]);
+  });
+});
+
+describe('DynamoDbFileTracker.expire', () => {
+  const failed: FileRecord = { ...FILE, status: 'FAILED', attempts: 2, loadId: 'events-load-1', nextAttemptAt: NOW + 60_000, lastError: 'COPY_FAILED: x' };
+
+  it('a NEW file: EXPIRED only while still NEW and unclaimed', async () => {
+    const { dynamo, tracker } = setup();
+    dynamo.on(UpdateCommand).resolves({});
+    assert.equal(await tracker.expire({ ...FILE, status: 'NEW', attempts: 0 }, NOW), true);
+    assert.deepEqual(dynamo.commandCalls(UpdateCommand)[0]!.args[0].input, {
+      TableName: TABLE,
+      Key: { key: FILE.key },
+      UpdateExpression: 'SET #s = :expired, updatedAt = :now REMOVE nextAttemptAt',
+      ConditionExpression: '#s = :was AND attribute_not_exists(loadId)',
+      ExpressionAttributeNames: { '#s': 'status' },
+      ExpressionAttributeValues: { ':expired': 'EXPIRED', ':now': NOW, ':was': 'NEW' },
+    });
+  });
+
+  it('a FAILED file: EXPIRED only while still FAILED by the same load (a retry claiming it wins otherwise)', async () => {
+    const { dynamo, tracker } = setup();
+    dynamo.on(UpdateCommand).resolvesOnce({}).rejectsOnce(conditionFailed()).rejects(new Error('ThrottlingException'));
+    assert.equal(await tracker.expire(failed, NOW), true);
+    const input = dynamo.commandCalls(UpdateCommand)[0]!.args[0].input;
+    assert.equal(input.ConditionExpression, '#s = :was AND loadId = :wasLoad');
+    assert.deepEqual(input.ExpressionAttributeValues, { ':expired': 'EXPIRED', ':now': NOW, ':was': 'FAILED', ':wasLoad': 'events-load-1' });
+    assert.equal(await tracker.expire(failed, NOW), false, 'the condition failed: someone changed it');
+    await assert.rejects(tracker.expire(failed, NOW), /ThrottlingException/, 'any other error fails the delivery, which is retried');
+  });
+
+  it('a claim uses the same condition on the state read, so a claim and an expiry of one file never both succeed', async () => {
+    const { dynamo, tracker } = setup();
+    dynamo.on(UpdateCommand).resolves({});
+    await tracker.claim(failed, 'events-load-2', NOW);
+    await tracker.expire(failed, NOW);
+    const [claim, expire] = dynamo.commandCalls(UpdateCommand).map((c) => c.args[0].input);
+    assert.equal(claim!.ConditionExpression, expire!.ConditionExpression);
+    assert.equal(claim!.ExpressionAttributeValues![':wasLoad'], expire!.ExpressionAttributeValues![':wasLoad']);
+  });
+});
+
+describe('expireTrackedFiles over DynamoDB', () => {
+  const key = (app: string, day: number, job: string) => `events/app_id=${app}/year=2026/month=11/day=${day}/${job}.parquet`;
+  const rec = (k: string, status: FileRecord['status'], loadId?: string): FileRecord => ({
+    key: k,
+    table: 'events',
+    appId: 'shop_web',
+    rows: 1,
+    jobId: 'job-1',
+    status,
+    attempts: status === 'NEW' ? 0 : 1,
+    ...(loadId ? { loadId } : {}),
+  });
+
+  it('queries NEW and FAILED of the table and app (LOADING only under the lease), moves the files of days before the cutoff, reports the ones a load took meanwhile', async () => {
+    const { dynamo, tracker } = setup();
+    const oldNew = rec(key('shop_web', 26, 'a'), 'NEW');
+    const keptNew = rec(key('shop_web', 28, 'b'), 'NEW');
+    const claimedMeanwhile = rec(key('shop_web', 27, 'c'), 'NEW');
+    const oldFailed = rec(key('shop_web', 9, 'd'), 'FAILED', 'events-load-1');
+    dynamo.on(QueryCommand, { ExpressionAttributeValues: { ':s': 'NEW', ':t': 'events', ':app': 'shop_web' } }).resolves({ Items: [oldNew, keptNew, claimedMeanwhile] });
+    dynamo.on(QueryCommand, { ExpressionAttributeValues: { ':s': 'FAILED', ':t': 'events', ':app': 'shop_web' } }).resolves({ Items: [oldFailed] });
+    dynamo.on(UpdateCommand).resolves({});
+    dynamo.on(UpdateCommand, { Key: { key: claimedMeanwhile.key } }).rejects(conditionFailed());
+
+    const result = await expireTrackedFiles(tracker, { table: 'events', appId: 'shop_web', cutoff: '2026-11-28' }, NOW, { holdsLease: false });
+    assert.deepEqual(result, { expired: [oldNew.key, oldFailed.key], changed: [claimedMeanwhile.key] });
+    assert.deepEqual(
+      dynamo.commandCalls(QueryCommand).map((c) => c.args[0].input.ExpressionAttributeValues![':s']),
+      ['NEW', 'FAILED'],
+      'LOADING files may be a running load’s: not even read without the lease',
+    );
+    assert.deepEqual(
+      dynamo.commandCalls(UpdateCommand).map((c) => c.args[0].input.Key!.key),
+      [oldNew.key, claimedMeanwhile.key, oldFailed.key],
+      'the kept day is not touched',
+    );
+  });
+
+  it('under the lease, LOADING files of a dead load go too (conditional on that load)', async () => {
+    const { dynamo, tracker } = setup();
+    const orphan = rec(key('shop_web', 26, 'a'), 'LOADING', 'events-load-dead');
+    dynamo.on(QueryCommand).resolves({ Items: [] });
+    dynamo.on(QueryCommand, { ExpressionAttributeValues: { ':s': 'LOADING', ':t': 'events', ':app': 'shop_web' } }).resolves({ Items: [orphan] });
+    dynamo.on(UpdateCommand).resolves({});
+    const result = await expireTrackedFiles(tracker, { table: 'events', appId: 'shop_web', cutoff: '2026-11-28' }, NOW, { holdsLease: true });
+    assert.deepEqual(result.expired, [orphan.key]);
+    const update = dynamo.commandCalls(UpdateCommand)[0]!.args[0].input;
+    assert.deepEqual([update.ConditionExpression, update.ExpressionAttributeValues![':wasLoad']], ['#s = :was AND loadId = :wasLoad', 'events-load-dead']);
   });
 });

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { PartitionsExpired, partitionLocation, type DetailOf, type TableName } from '@clickstream/contracts';
 import type { Context } from 'aws-lambda';
-import { expireRows, expiryStatements } from '../src/domain/retention.js';
+import { expirePartitions, expiryStatements } from '../src/domain/retention.js';
 import { handler } from '../src/handlers/on-partitions-expired.js';
 import type { StatementRunner } from '../src/ports/statement-runner.js';
 import { badRow, eventRow, harness, itemRow, sessionRow, userRow, writeParquet, type Harness } from './support/harness.js';
@@ -97,14 +97,14 @@ describe('expired rows in Redshift', () => {
     const sleeps: number[] = [];
     const options = { owner: 'retention-1', leaseWaitMs: 5_000, statementWaitMs: 5_000, pollMs: 1_000 };
     await assert.rejects(
-      expireRows(h.ports, expired('events', 'shop_web', [D26]), { ...options, sleep: async (ms) => (sleeps.push(ms), h.clock.advance(ms)) }),
+      expirePartitions(h.ports, expired('events', 'shop_web', [D26]), { ...options, sleep: async (ms) => (sleeps.push(ms), h.clock.advance(ms)) }),
       /stayed leased by a load/,
     );
     assert.equal(sleeps.length, 5);
     assert.equal(await h.count('SELECT count(*) AS n FROM events'), 1, 'nothing deleted beside the load');
 
     let turns = 0;
-    await expireRows(h.ports, expired('events', 'shop_web', [D26]), {
+    await expirePartitions(h.ports, expired('events', 'shop_web', [D26]), {
       ...options,
       sleep: async (ms) => {
         h.clock.advance(ms);
@@ -123,7 +123,7 @@ describe('expired rows in Redshift', () => {
       query: async () => [],
     };
     await assert.rejects(
-      expireRows({ ...h.ports, statements: failing }, expired('users', 'shop_web', [D26]), { owner: 'r', sleep: async () => undefined, leaseWaitMs: 0, statementWaitMs: 1_000, pollMs: 1 }),
+      expirePartitions({ ...h.ports, statements: failing }, expired('users', 'shop_web', [D26]), { owner: 'r', sleep: async () => undefined, leaseWaitMs: 0, statementWaitMs: 1_000, pollMs: 1 }),
       /failed: serializable isolation violation/,
     );
     assert.equal(await h.ports.leases.holder('users', h.clock.now()), undefined);

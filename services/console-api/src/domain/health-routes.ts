@@ -17,6 +17,15 @@ const AppHealthSchema = z.object({
   lastRun: z.object({ jobId: z.string(), startedAt: z.string(), completedAt: z.string() }).nullable(),
   freshness: z.object({ newestQueryableBefore: z.string().nullable(), queryableAt: z.string().nullable(), seconds: z.number().nullable() }),
   failedLoads: z.array(z.object({ loadId: z.string(), table: z.string(), attempt: z.number(), failedAt: z.string(), error: z.object({ code: z.string(), message: z.string() }) })),
+  lastRetention: z
+    .object({
+      at: z.string(),
+      cutoff: z.string(),
+      retentionDays: z.number(),
+      partitions: z.number(),
+      tables: z.array(z.object({ table: z.string(), partitions: z.number(), oldestDay: z.string(), newestDay: z.string() })),
+    })
+    .nullable(),
   alarms: z.array(Alarm),
 });
 
@@ -42,7 +51,7 @@ export const healthRoutes: ConsoleRoute[] = [
   defineRoute({
     method: 'GET',
     path: '/api/pipeline/health',
-    summary: 'Pipeline health of every app (ingest rate, last run, freshness, failed loads, alarms) and the latest event of each kind',
+    summary: 'Pipeline health of every app (ingest rate, last run, freshness, failed loads, last retention run, alarms) and the latest event of each kind',
     permission: 'health:read',
     response: z.object({
       latest: z.record(z.string(), z.object({ at: z.string(), summary: z.record(z.string(), z.unknown()) })),

@@ -5,10 +5,12 @@ import {
   ProcessingFailed,
   RedshiftLoadCompleted,
   RedshiftLoadFailed,
+  TableName,
+  partitionDay,
   type DetailOf,
 } from '@clickstream/contracts';
 import type { Delivery } from '@clickstream/lambda-kit';
-import type { AppHealthRecords, CompletedRun, LatestByKind, LoadOutcome, PipelineHealthStore } from '../ports/pipeline-health.js';
+import type { AppHealthRecords, CompletedRun, ExpiredPartitions, LatestByKind, LoadOutcome, PipelineHealthStore } from '../ports/pipeline-health.js';
 
 /** The events the health view is built from. */
 export const pipelineContracts = [
@@ -67,6 +69,61 @@ export function completedRunOf(detail: DetailOf<typeof ProcessingCompleted>): Co
   return { jobId: detail.jobId, startedAt: canonical(detail.startedAt), completedAt: canonical(detail.completedAt), apps };
 }
 
+/** What one PartitionsExpired.v1 says about its app's retention run. */
+export function expiredPartitionsOf(detail: DetailOf<typeof PartitionsExpired>): ExpiredPartitions {
+  const days = detail.partitions.map((p) => ({ day: partitionDay(p), location: p.location })).sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
+  // The contract asks for at least one partition.
+  const oldest = days[0]!;
+  const newest = days.at(-1)!;
+  return {
+    appId: detail.appId,
+    table: detail.table,
+    expiredAt: canonical(detail.expiredAt),
+    cutoff: detail.cutoff,
+    retentionDays: detail.retentionDays,
+    first: oldest.location,
+    partitions: detail.partitions.length,
+    oldestDay: oldest.day,
+    newestDay: newest.day,
+  };
+}
+
+/** An app's last retention run as the health view shows it. */
+export interface RetentionRun {
+  /** When the run expired the partitions. */
+  at: string;
+  cutoff: string;
+  retentionDays: number;
+  /** Day partitions removed, over every table. */
+  partitions: number;
+  tables: { table: string; partitions: number; oldestDay: string; newestDay: string }[];
+}
+
+const tableOrder = (table: string) => {
+  const i = (TableName.options as readonly string[]).indexOf(table);
+  return i < 0 ? TableName.options.length : i;
+};
+
+/** Sums the events of one retention run per table (in the contract's table order). */
+export function retentionRunOf(parts: readonly ExpiredPartitions[]): RetentionRun | null {
+  const [head] = parts;
+  if (!head) return null;
+  const tables = new Map<string, RetentionRun['tables'][number]>();
+  let cutoff = head.cutoff;
+  for (const p of parts) {
+    if (p.cutoff > cutoff) cutoff = p.cutoff;
+    const t = tables.get(p.table);
+    if (!t) tables.set(p.table, { table: p.table, partitions: p.partitions, oldestDay: p.oldestDay, newestDay: p.newestDay });
+    else {
+      t.partitions += p.partitions;
+      if (p.oldestDay < t.oldestDay) t.oldestDay = p.oldestDay;
+      if (p.newestDay > t.newestDay) t.newestDay = p.newestDay;
+    }
+  }
+  const list = [...tables.values()].sort((a, b) => tableOrder(a.table) - tableOrder(b.table) || a.table.localeCompare(b.table));
+  return { at: head.expiredAt, cutoff, retentionDays: head.retentionDays, partitions: list.reduce((n, t) => n + t.partitions, 0), tables: list };
+}
+
 /** `events/app_id=shop_web/year=…` → `shop_web` (the warehouse's hive layout). */
 export function appIdsOfFiles(files: readonly string[]): string[] {
   const ids = new Set<string>();
@@ -112,8 +169,8 @@ export async function recordPipelineEvent(store: PipelineHealthStore, d: Pipelin
       // Global: a failed run names no apps (its input is still unread). `record` above keeps it.
       return;
     case 'PartitionsExpired.v1':
-      // The latest expiry is listed with the other kinds (`record` above); nothing per run or load.
-      return;
+      // The latest expiry overall is listed with the other kinds (`record` above); per app, its last run.
+      return store.recordRetention(expiredPartitionsOf(d.detail));
   }
 }
 
@@ -156,6 +213,8 @@ export interface AppHealth {
    */
   freshness: { newestQueryableBefore: string | null; queryableAt: string | null; seconds: number | null };
   failedLoads: AppHealthRecords['failedLoads'];
+  /** The app's last retention run (what it removed, up to which day), null before the first. */
+  lastRetention: RetentionRun | null;
   alarms: Alarm[];
 }
 
@@ -240,6 +299,7 @@ export function appHealth(
       seconds,
     },
     failedLoads: records.failedLoads,
+    lastRetention: retentionRunOf(records.retention),
     alarms,
   };
 }

@@ -26,6 +26,27 @@ export interface LoadOutcome {
   error?: { code: string; message: string };
 }
 
+/**
+ * One PartitionsExpired.v1 as the health view keeps it: one table's part of an app's retention
+ * run. The events of one run share `expiredAt`; a table with more than 500 expired partitions is
+ * split over several events, told apart by `first`.
+ */
+export interface ExpiredPartitions {
+  appId: string;
+  table: string;
+  /** When the run expired them (the event's `expiredAt`, canonical UTC). */
+  expiredAt: string;
+  /** The first UTC day kept (`YYYY-MM-DD`). */
+  cutoff: string;
+  retentionDays: number;
+  /** The location of the event's earliest partition: the event's identity within its run and table. */
+  first: string;
+  partitions: number;
+  /** Earliest and latest UTC day removed (`YYYY-MM-DD`). */
+  oldestDay: string;
+  newestDay: string;
+}
+
 /** What the store knows about one app's pipeline, for the health view to judge. */
 export interface AppHealthRecords {
   /** Runs that carried the app's data and completed at or after `since`, one per job. */
@@ -39,6 +60,8 @@ export interface AppHealthRecords {
   queryable?: { jobId: string; startedAt: string; queryableAt: string };
   /** Loads whose latest outcome is a failure. */
   failedLoads: { loadId: string; table: string; attempt: number; error: { code: string; message: string }; failedAt: string }[];
+  /** The events of the app's last retention run (the newest `expiredAt`, however old); empty before the first. */
+  retention: ExpiredPartitions[];
 }
 
 /**
@@ -52,6 +75,12 @@ export interface PipelineHealthStore {
   /** The partitions of a job became queryable (AthenaPartitionsAdded); may arrive before the run itself. */
   recordQueryable(jobId: string, queryableAt: string): Promise<void>;
   recordLoad(load: LoadOutcome): Promise<void>;
+  /**
+   * Adds one event to the app's last retention run: an event of a newer run starts a new one
+   * (the older run is forgotten), an event of an older run changes nothing, the same event again
+   * (by `expiredAt`, `table`, `first`) changes nothing.
+   */
+  recordRetention(expired: ExpiredPartitions): Promise<void>;
   latest(): Promise<LatestByKind>;
   appRecords(appId: string, since: string): Promise<AppHealthRecords>;
 }

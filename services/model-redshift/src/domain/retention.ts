@@ -1,6 +1,7 @@
 import type { DetailOf, PartitionsExpired, TableName } from '@clickstream/contracts';
 import type { ModelRedshiftPorts } from '../ports/index.js';
 import type { LoadStatement } from '../ports/statement-runner.js';
+import { expireTrackedFiles } from './expired-files.js';
 import { loadMergeStatements } from './sql-files.js';
 
 /** The key of the merged tables: their rows are recomputed from the parts left. */
@@ -57,40 +58,56 @@ export interface ExpiryOptions {
   pollMs: number;
 }
 
+/** What one PartitionsExpired.v1 changed here. */
+export interface ExpiryOutcome {
+  /** Tracked files of the expired days moved to EXPIRED (they will never load). */
+  filesExpired: string[];
+}
+
 /**
- * Deletes the expired rows of one table under the table's load lease (a load and a deletion never
- * interleave on it), waiting for the transaction to finish. Throws when the lease stays taken or
- * the statements fail or run too long: the event is delivered again, which is harmless.
+ * Applies one PartitionsExpired.v1 to Redshift. First, without the lease, the app's NEW and FAILED
+ * files of the expired days become EXPIRED (conditional moves, safe beside a running load), so a
+ * load chain working through the backlog stops taking them at its next batch. Then, under the
+ * table's load lease (a load and a deletion never interleave on it), the files a load held or
+ * failed meanwhile go the same way, and the rows are deleted; this waits for the transaction to
+ * finish. Throws when the lease stays taken or the statements fail or run too long: the event is
+ * delivered again, which is harmless.
  */
-export async function expireRows(
-  p: Pick<ModelRedshiftPorts, 'statements' | 'leases' | 'clock' | 'settings'>,
+export async function expirePartitions(
+  p: Pick<ModelRedshiftPorts, 'files' | 'statements' | 'leases' | 'clock' | 'settings'>,
   detail: DetailOf<typeof PartitionsExpired>,
   options: ExpiryOptions,
-): Promise<void> {
+): Promise<ExpiryOutcome> {
   const statements = expiryStatements(detail.table, detail.appId, detail.cutoff);
+  const scope = { table: detail.table, appId: detail.appId, cutoff: detail.cutoff };
+  const before = await expireTrackedFiles(p.files, scope, p.clock.now(), { holdsLease: false });
   const ttl = p.settings.LEASE_TTL_SECONDS * 1000;
   const waitUntil = p.clock.now() + options.leaseWaitMs;
   while (!(await p.leases.acquire(detail.table, options.owner, p.clock.now(), ttl))) {
     if (p.clock.now() >= waitUntil) throw new Error(`the ${detail.table} table stayed leased by a load for ${options.leaseWaitMs} ms; retrying later`);
     await options.sleep(options.pollMs);
   }
-  let finished = false;
+  // Set from the moment the transaction may have started until it is known to have ended.
+  let mayRun = false;
   try {
+    const underLease = await expireTrackedFiles(p.files, scope, p.clock.now(), { holdsLease: true });
+    mayRun = true;
     const id = await p.statements.start(statements);
     const deadline = p.clock.now() + options.statementWaitMs;
     for (;;) {
       const state = await p.statements.describe(id);
       if (state.status === 'FINISHED') break;
       if (state.status === 'FAILED') {
-        finished = true;
+        mayRun = false;
         throw new Error(`deleting expired rows of ${detail.table} (${detail.appId}, before ${detail.cutoff}) failed: ${state.error}`);
       }
       if (p.clock.now() >= deadline) throw new Error(`deleting expired rows of ${detail.table} still running after ${options.statementWaitMs} ms`);
       await options.sleep(options.pollMs);
     }
-    finished = true;
+    mayRun = false;
+    return { filesExpired: [...before.expired, ...underLease.expired] };
   } finally {
     // A transaction still running keeps the lease until it expires: no load may start beside it.
-    if (finished) await p.leases.release(detail.table, options.owner);
+    if (!mayRun) await p.leases.release(detail.table, options.owner);
   }
 }

@@ -1,6 +1,17 @@
 import type { TableName } from '@clickstream/contracts';
 
-export type FileStatus = 'NEW' | 'LOADING' | 'LOADED' | 'FAILED';
+/**
+ * EXPIRED: the file's day fell out of the app's retention before it was loaded (process deleted
+ * it). Kept as a tombstone rather than removed, so a replayed ProcessingCompleted.v1 cannot record
+ * the vanished file as NEW again.
+ */
+export type FileStatus = 'NEW' | 'LOADING' | 'LOADED' | 'FAILED' | 'EXPIRED';
+
+/** Narrows a status listing to one table and/or app. */
+export interface FileFilter {
+  table?: TableName;
+  appId?: string;
+}
 
 export interface TrackedFile {
   key: string;
@@ -44,8 +55,8 @@ export interface FileTracker {
   /** Records a file as NEW unless it is already known (a replay records nothing). True when recorded. */
   recordNew(file: TrackedFile): Promise<boolean>;
   countByStatus(status: FileStatus): Promise<number>;
-  /** Every file in a status (all tables), e.g. for the operator's retry script. */
-  listByStatus(status: FileStatus): Promise<FileRecord[]>;
+  /** Every file in a status (all tables unless `where` narrows it), e.g. for the operator's retry script. */
+  listByStatus(status: FileStatus, where?: FileFilter): Promise<FileRecord[]>;
   get(key: string): Promise<FileRecord | undefined>;
   /**
    * Up to `limit` files of `table` a load may take at `now`, oldest job first: NEW ones, FAILED ones
@@ -62,6 +73,11 @@ export interface FileTracker {
   markLoaded(keys: readonly string[], loadId: string, now: number): Promise<number>;
   /** LOADING (by `loadId`) → FAILED with the new attempt count and retry time. */
   markFailed(outcomes: readonly FailureOutcome[], loadId: string, error: string, now: number): Promise<number>;
+  /**
+   * Moves a file read as `file` to EXPIRED, only if nobody changed it since (same status and
+   * loadId, as `claim`): a load that claimed it meanwhile keeps it, and this answers false.
+   */
+  expire(file: FileRecord, now: number): Promise<boolean>;
   /** FAILED with no retry time (exhausted) → NEW with attempts 0, for an operator. Returns the keys reset. */
   resetExhausted(now: number, table?: TableName): Promise<string[]>;
 }

@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { AppHealthRecords, CompletedRun, LatestByKind, LoadOutcome, PipelineHealthStore } from '../../ports/pipeline-health.js';
+import type { AppHealthRecords, CompletedRun, ExpiredPartitions, LatestByKind, LoadOutcome, PipelineHealthStore } from '../../ports/pipeline-health.js';
 import { conditional, defaultDocumentClient, queryAll } from './dynamodb-stores.js';
 
 /*
@@ -10,6 +10,8 @@ import { conditional, defaultDocumentClient, queryAll } from './dynamodb-stores.
  *   APPHEALTH#<app> RUN#<completedAt>#<job>             one run's counts for the app
  *   APPHEALTH#<app> LASTRUN | QUERYABLE                 newest run / newest queryable run
  *   APPHEALTH#<app> LOAD#<loadId>#<table>               latest Redshift load outcome touching the app
+ *   APPHEALTH#<app> RETENTION                           last retention run: expiredAt + its events by
+ *                                                       `<table>#<first partition>` (no TTL: kept however old)
  */
 const KEEP_SECONDS = 8 * 24 * 3_600;
 const expiresAt = (iso: string) => Math.floor(Date.parse(iso) / 1000) + KEEP_SECONDS;
@@ -118,9 +120,43 @@ export class DynamoDbHealthStore implements PipelineHealthStore {
     }
   }
 
+  async recordRetention(expired: ExpiredPartitions): Promise<void> {
+    const Key = { pk: appKey(expired.appId), sk: 'RETENTION' };
+    const part = `${expired.table}#${expired.first}`;
+    const sameRun = () =>
+      conditional(
+        this.doc.send(
+          new UpdateCommand({
+            TableName: this.table,
+            Key,
+            // A replay sets the same value again.
+            UpdateExpression: 'SET parts.#part = :part',
+            ConditionExpression: 'expiredAt = :at',
+            ExpressionAttributeNames: { '#part': part },
+            ExpressionAttributeValues: { ':part': expired, ':at': expired.expiredAt },
+          }),
+        ),
+      );
+    if (await sameRun()) return;
+    const newRun = await conditional(
+      this.doc.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...Key, expiredAt: expired.expiredAt, parts: { [part]: expired } },
+          ConditionExpression: 'attribute_not_exists(sk) OR expiredAt < :at',
+          ExpressionAttributeValues: { ':at': expired.expiredAt },
+        }),
+      ),
+    );
+    if (newRun) return;
+    // Neither: another event of this run was just written first (the update now applies), or the
+    // stored run is newer (expiredAt only grows), and this event changes nothing.
+    await sameRun();
+  }
+
   async appRecords(appId: string, since: string): Promise<AppHealthRecords> {
     const pk = appKey(appId);
-    const [runItems, lastRun, queryable, loads] = await Promise.all([
+    const [runItems, lastRun, queryable, loads, retention] = await Promise.all([
       queryAll(this.doc, {
         TableName: this.table,
         KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
@@ -135,6 +171,7 @@ export class DynamoDbHealthStore implements PipelineHealthStore {
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: { ':pk': pk, ':load': 'LOAD#', ':failed': 'failed' },
       }),
+      this.doc.send(new GetCommand({ TableName: this.table, Key: { pk, sk: 'RETENTION' } })),
     ]);
     // A job reported twice (a rerun after a crash) counts once: its latest report.
     const runs = new Map<string, AppHealthRecords['runs'][number]>();
@@ -151,6 +188,9 @@ export class DynamoDbHealthStore implements PipelineHealthStore {
     const q = queryable.Item;
     return {
       runs: [...runs.values()].sort((a, b) => a.completedAt.localeCompare(b.completedAt)),
+      retention: Object.values((retention.Item?.parts ?? {}) as Record<string, ExpiredPartitions>)
+        .map((p) => ({ ...p, partitions: Number(p.partitions), retentionDays: Number(p.retentionDays) }))
+        .sort((a, b) => a.table.localeCompare(b.table) || a.first.localeCompare(b.first)),
       ...(l ? { lastRun: { jobId: String(l.jobId), startedAt: String(l.startedAt), completedAt: String(l.completedAt) } } : {}),
       ...(q ? { queryable: { jobId: String(q.jobId), startedAt: String(q.startedAt), queryableAt: String(q.queryableAt) } } : {}),
       failedLoads: loads

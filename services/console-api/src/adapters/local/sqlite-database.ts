@@ -139,6 +139,25 @@ export const migrations: readonly Migration[] = [
       );
       CREATE INDEX sign_in_attempts_by_expiry ON sign_in_attempts (expires_at);`,
   },
+  {
+    version: 6,
+    name: 'pipeline health: last retention run per app',
+    sql: `
+      -- One row per PartitionsExpired.v1 of the app's last retention run (runs share expired_at; a
+      -- table's partitions may span several events, told apart by their first partition).
+      CREATE TABLE health_retention (
+        app_id TEXT NOT NULL,
+        expired_at TEXT NOT NULL,
+        table_name TEXT NOT NULL,
+        first_partition TEXT NOT NULL,
+        cutoff TEXT NOT NULL,
+        retention_days INTEGER NOT NULL,
+        partitions INTEGER NOT NULL,
+        oldest_day TEXT NOT NULL,
+        newest_day TEXT NOT NULL,
+        PRIMARY KEY (app_id, expired_at, table_name, first_partition)
+      );`,
+  },
 ];
 
 /**

@@ -1,4 +1,4 @@
-import type { AppHealthRecords, CompletedRun, LatestByKind, LoadOutcome, PipelineHealthStore } from '../../ports/pipeline-health.js';
+import type { AppHealthRecords, CompletedRun, ExpiredPartitions, LatestByKind, LoadOutcome, PipelineHealthStore } from '../../ports/pipeline-health.js';
 import type { SqliteDatabase } from './sqlite-database.js';
 
 /** How long run and load records are kept (the health view looks back one day). */
@@ -61,6 +61,22 @@ export class SqliteHealthStore implements PipelineHealthStore {
     })();
   }
 
+  async recordRetention(expired: ExpiredPartitions): Promise<void> {
+    this.db.transaction(() => {
+      const newest = (this.db.prepare('SELECT max(expired_at) AS at FROM health_retention WHERE app_id = ?').get(expired.appId) as { at: string | null }).at;
+      // An event of an older run (a late delivery or a replay) must not replace the newer run.
+      if (newest !== null && newest > expired.expiredAt) return;
+      this.db
+        .prepare(
+          `INSERT INTO health_retention (app_id, expired_at, table_name, first_partition, cutoff, retention_days, partitions, oldest_day, newest_day)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+        )
+        .run(expired.appId, expired.expiredAt, expired.table, expired.first, expired.cutoff, expired.retentionDays, expired.partitions, expired.oldestDay, expired.newestDay);
+      // Only the last run is shown: an older one goes once a newer one starts.
+      this.db.prepare('DELETE FROM health_retention WHERE app_id = ? AND expired_at < ?').run(expired.appId, expired.expiredAt);
+    })();
+  }
+
   async latest(): Promise<LatestByKind> {
     const rows = this.db.prepare('SELECT kind, at, summary FROM health_latest ORDER BY kind').all() as { kind: string; at: string; summary: string }[];
     return Object.fromEntries(rows.map((r) => [r.kind, { at: r.at, summary: JSON.parse(r.summary) as Record<string, unknown> }]));
@@ -95,8 +111,18 @@ export class SqliteHealthStore implements PipelineHealthStore {
          WHERE la.app_id = ? AND l.status = 'failed' ORDER BY l.at`,
       )
       .all(appId) as { loadId: string; tableName: string; attempt: number | null; error: string | null; at: string }[];
+    const retention = this.db
+      .prepare(
+        `SELECT app_id AS appId, table_name AS "table", expired_at AS expiredAt, cutoff, retention_days AS retentionDays,
+                first_partition AS first, partitions, oldest_day AS oldestDay, newest_day AS newestDay
+         FROM health_retention
+         WHERE app_id = ? AND expired_at = (SELECT max(expired_at) FROM health_retention WHERE app_id = ?)
+         ORDER BY table_name, first_partition`,
+      )
+      .all(appId, appId) as ExpiredPartitions[];
     return {
       runs,
+      retention,
       ...(lastRun ? { lastRun } : {}),
       ...(queryable ? { queryable } : {}),
       failedLoads: failed.map((f) => ({

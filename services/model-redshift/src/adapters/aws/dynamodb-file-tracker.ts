@@ -2,9 +2,31 @@ import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { TableName } from '@clickstream/contracts';
 import { systemClock, type Clock } from '@clickstream/lambda-kit';
-import type { FailureOutcome, FileRecord, FileStatus, FileTracker, LeaseStore, TrackedFile } from '../../ports/file-tracker.js';
+import type { FailureOutcome, FileFilter, FileRecord, FileStatus, FileTracker, LeaseStore, TrackedFile } from '../../ports/file-tracker.js';
 
 const conditionFailed = (error: unknown) => error instanceof ConditionalCheckFailedException;
+
+/** The condition that a file is still as `file` was read: same status, same load (or none). */
+function unchanged(file: FileRecord): { condition: string; values: Record<string, unknown> } {
+  return file.loadId === undefined
+    ? { condition: '#s = :was AND attribute_not_exists(loadId)', values: { ':was': file.status } }
+    : { condition: '#s = :was AND loadId = :wasLoad', values: { ':was': file.status, ':wasLoad': file.loadId } };
+}
+
+/** A FilterExpression (with its values) for a status listing narrowed by `where`. */
+function filterOf(where: FileFilter): { filter?: string; values: Record<string, unknown> } {
+  const parts: string[] = [];
+  const values: Record<string, unknown> = {};
+  if (where.table !== undefined) {
+    parts.push('#t = :t');
+    values[':t'] = where.table;
+  }
+  if (where.appId !== undefined) {
+    parts.push('appId = :app');
+    values[':app'] = where.appId;
+  }
+  return parts.length ? { filter: parts.join(' AND '), values } : { values };
+}
 
 /**
  * Files table (pk `key`) with a `status` GSI. Every change is a conditional write on the state the
@@ -57,8 +79,9 @@ export class DynamoDbFileTracker implements FileTracker {
     return n;
   }
 
-  listByStatus(status: FileStatus): Promise<FileRecord[]> {
-    return this.queryStatus(status, Infinity);
+  listByStatus(status: FileStatus, where: FileFilter = {}): Promise<FileRecord[]> {
+    const { filter, values } = filterOf(where);
+    return this.queryStatus(status, Infinity, filter, values);
   }
 
   async get(key: string): Promise<FileRecord | undefined> {
@@ -80,29 +103,23 @@ export class DynamoDbFileTracker implements FileTracker {
 
   async claim(file: FileRecord, loadId: string, now: number): Promise<boolean> {
     const attempts = file.status === 'LOADING' ? file.attempts + 1 : file.attempts;
-    try {
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: { key: file.key },
-          UpdateExpression: 'SET #s = :loading, loadId = :load, attempts = :attempts, updatedAt = :now REMOVE nextAttemptAt',
-          ConditionExpression: `#s = :was AND ${file.loadId === undefined ? 'attribute_not_exists(loadId)' : 'loadId = :wasLoad'}`,
-          ExpressionAttributeNames: { '#s': 'status' },
-          ExpressionAttributeValues: {
-            ':loading': 'LOADING',
-            ':load': loadId,
-            ':attempts': attempts,
-            ':now': now,
-            ':was': file.status,
-            ...(file.loadId === undefined ? {} : { ':wasLoad': file.loadId }),
-          },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (conditionFailed(error)) return false;
-      throw error;
-    }
+    const was = unchanged(file);
+    return this.update(file.key, {
+      UpdateExpression: 'SET #s = :loading, loadId = :load, attempts = :attempts, updatedAt = :now REMOVE nextAttemptAt',
+      ConditionExpression: was.condition,
+      ExpressionAttributeNames: { '#s': 'status' },
+      ExpressionAttributeValues: { ':loading': 'LOADING', ':load': loadId, ':attempts': attempts, ':now': now, ...was.values },
+    });
+  }
+
+  async expire(file: FileRecord, now: number): Promise<boolean> {
+    const was = unchanged(file);
+    return this.update(file.key, {
+      UpdateExpression: 'SET #s = :expired, updatedAt = :now REMOVE nextAttemptAt',
+      ConditionExpression: was.condition,
+      ExpressionAttributeNames: { '#s': 'status' },
+      ExpressionAttributeValues: { ':expired': 'EXPIRED', ':now': now, ...was.values },
+    });
   }
 
   async markLoaded(keys: readonly string[], loadId: string, now: number): Promise<number> {

@@ -1,13 +1,13 @@
 import type { TableName } from '@clickstream/contracts';
 import { systemClock, type Clock } from '@clickstream/lambda-kit';
 import { type ObjectStore, SerialQueue } from '@clickstream/runtime';
-import type { FailureOutcome, FileRecord, FileStatus, FileTracker, TrackedFile } from '../../ports/file-tracker.js';
+import type { FailureOutcome, FileFilter, FileRecord, FileStatus, FileTracker, TrackedFile } from '../../ports/file-tracker.js';
 
-const STATUSES: readonly FileStatus[] = ['NEW', 'LOADING', 'FAILED', 'LOADED'];
+const STATUSES: readonly FileStatus[] = ['NEW', 'LOADING', 'FAILED', 'LOADED', 'EXPIRED'];
 
 /**
  * One small JSON object per file under `model-redshift/files/<STATUS>/`, so finding the files to
- * load reads only the NEW, FAILED and LOADING folders, never the ever-growing LOADED one. A status
+ * load reads only the NEW, FAILED and LOADING folders, never the ever-growing LOADED and EXPIRED ones. A status
  * change writes the new object before deleting the old; if a crash leaves both, the newer wins.
  * Read-check-write sections run one at a time, standing in for DynamoDB's conditional writes.
  */
@@ -32,11 +32,11 @@ export class ObjectStoreFileTracker implements FileTracker {
     return (await this.store.list(`${this.prefix}${status}/`)).length;
   }
 
-  async listByStatus(status: FileStatus): Promise<FileRecord[]> {
+  async listByStatus(status: FileStatus, where: FileFilter = {}): Promise<FileRecord[]> {
     const out: FileRecord[] = [];
     for (const key of await this.store.list(`${this.prefix}${status}/`)) {
       const record = await this.read(key);
-      if (record) out.push(record);
+      if (record && (where.table === undefined || record.table === where.table) && (where.appId === undefined || record.appId === where.appId)) out.push(record);
     }
     return out;
   }
@@ -64,6 +64,16 @@ export class ObjectStoreFileTracker implements FileTracker {
       if (!current || current.status !== file.status || current.loadId !== file.loadId) return false;
       const { nextAttemptAt: _next, ...rest } = current;
       await this.move(current, { ...rest, status: 'LOADING', loadId, attempts: current.status === 'LOADING' ? current.attempts + 1 : current.attempts, updatedAt: now });
+      return true;
+    });
+  }
+
+  expire(file: FileRecord, now: number): Promise<boolean> {
+    return this.writes.run(async () => {
+      const current = await this.get(file.key);
+      if (!current || current.status !== file.status || current.loadId !== file.loadId) return false;
+      const { nextAttemptAt: _next, ...rest } = current;
+      await this.move(current, { ...rest, status: 'EXPIRED', updatedAt: now });
       return true;
     });
   }
