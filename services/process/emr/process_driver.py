@@ -3,9 +3,10 @@
 No business logic lives here. The driver
   1. reads the job manifest (written by the schedule-start-job Lambda): the raw objects of this
      run, the previous run's session hand-over, and the core's configuration;
-  2. reads those raw objects (gzip JSON lines) and the hand-over lines, keys each line by app and
-     user (the same key the core uses: the upload's appId and its first event's unique_id, else
-     device_id), repartitions by that key and sorts each partition by key and time;
+  2. reads those raw objects (gzip JSON lines: RawEnvelope v2, or v1 in older files) and the
+     hand-over lines, keys each line by app and user (the same key the core uses: the upload's
+     appId and its first event's unique_id, else device_id), repartitions by that key and sorts
+     each partition by key and time;
   3. pipes every partition through `node process-core.cjs` (JSON lines in, JSON lines tagged by
      table out; CLICKSTREAM_PROCESS_CONFIG carries the configuration);
   4. writes each table as Parquet under a staging prefix, then copies the files to
@@ -76,11 +77,17 @@ def main():
 
     raw_uris = [f"s3://{manifest['rawBucket']}/{key}" for key in manifest["objects"]]
     raw = spark.read.text(raw_uris) if raw_uris else spark.createDataFrame([], "value string")
+    # The body as JSON text: a v2 envelope embeds it (get_json_object returns the array or object
+    # as text), a v1 envelope holds it as a string (returned unquoted). Either way one more
+    # get_json_object reads the first event's user; a body that is one event object is its own first.
     body = F.get_json_object("value", "$.body")
     lines = raw.select(
         F.col("value").alias("line"),
         F.get_json_object("value", "$.appId").alias("app"),
-        F.coalesce(F.get_json_object(body, "$[0].unique_id"), F.get_json_object(body, "$[0].device_id"), F.lit("")).alias("user"),
+        F.coalesce(
+            F.get_json_object(body, "$[0].unique_id"), F.get_json_object(body, "$.unique_id"),
+            F.get_json_object(body, "$[0].device_id"), F.get_json_object(body, "$.device_id"), F.lit(""),
+        ).alias("user"),
         F.lit(1).alias("kind"),
         F.get_json_object("value", "$.ingestTime").cast("long").alias("t"),
     )

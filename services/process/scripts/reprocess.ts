@@ -39,11 +39,11 @@ if (to <= from) {
 }
 const dataDir = resolve(values['data-dir'] ?? process.env.DATA_DIR ?? './.clickstream');
 
-const bar = (done: number, total: number, events: number) => {
+const bar = (done: number, total: number, uploads: number) => {
   const width = 30;
   const share = total === 0 ? 1 : Math.min(1, done / total);
   const filled = Math.round(share * width);
-  process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(share * 100).toFixed(0).padStart(3)}%  ${events.toLocaleString('en-US')} events`);
+  process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(share * 100).toFixed(0).padStart(3)}%  ${uploads.toLocaleString('en-US')} uploads read`);
 };
 
 const result = await reprocess({ dataDir, appId: values.app, from, to, onProgress: bar });

@@ -64,6 +64,10 @@ function eventRow(n: number, appId = 'shop_web', day = 29): EventRow {
     traffic_source_clid_platform: null,
     channel_group: 'Organic Search',
     truncated: false,
+    region: 'Île-de-France',
+    city: 'Paris',
+    screen_width: 1920,
+    screen_height: 1080,
   };
 }
 

@@ -34,7 +34,7 @@ describe('EMR Serverless job', () => {
     const copies = [...dockerfile.matchAll(/^COPY\s+(.+)\s+(\S+)$/gm)].flatMap((m) => m[1]!.trim().split(/\s+/));
     assert.ok(copies.length >= 4, copies.join(' '));
     const fromBuild = copies.filter((c) => c.startsWith('services/process/dist/')).map((c) => basename(c)).sort();
-    assert.deepEqual(fromBuild, [basename(built.bundle), basename(built.database), basename(built.tables)].sort());
+    assert.deepEqual(fromBuild, [basename(built.bundle), ...built.databases.map((d) => basename(d)), basename(built.tables)].sort());
     for (const c of copies.filter((x) => !x.startsWith('services/process/dist/'))) assert.ok(existsSync(join(repoRoot, c)), `${c} exists`);
     assert.match(dockerfile, /^FROM public\.ecr\.aws\/emr-serverless\/spark\/emr-7\.5\.0/m, 'the public EMR Serverless Spark image');
     const serverless = readFileSync(join(serviceDir, 'serverless.yml'), 'utf8');

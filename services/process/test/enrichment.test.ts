@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { continentOfCountry } from '../src/domain/geo/continents.js';
-import { countryOfIp } from '../src/domain/geo/country-database.js';
+import { locateIp } from '../src/domain/geo/ip-locations.js';
 import { anonymiseIp, normaliseIp } from '../src/domain/geo/ip-address.js';
 import { LruCache } from '../src/domain/pipeline/lru-cache.js';
 import { processEnvelopes } from '../src/domain/process-envelopes.js';
@@ -66,6 +66,7 @@ describe('bots are flagged, not dropped', () => {
 });
 
 describe('client IP → country and continent (DB-IP Lite)', () => {
+  const countryOfIp = (ip: string) => locateIp(ip).country;
   it('locates well-known public IPv4 and IPv6 addresses', () => {
     assert.equal(countryOfIp('8.8.8.8'), 'US');
     assert.equal(countryOfIp('1.1.1.1'), 'AU');

@@ -1,5 +1,6 @@
 // Shared builders for the processing tests: one upload (ingest envelope) and one SDK event.
-import type { RawEnvelopeV1 } from '@clickstream/contracts';
+import type { RawEnvelopeHeader, RawEnvelopeV1 } from '@clickstream/contracts';
+import { encodedLine } from '@clickstream/traffic-generator';
 import { defaultSettings, type ProcessingSettings } from '../src/domain/process-envelopes.js';
 
 export const MIN = 60_000;
@@ -33,17 +34,23 @@ export function webEvent(n: number, over: Record<string, unknown> = {}): Record<
   };
 }
 
-export function upload(body: unknown[], over: Partial<RawEnvelopeV1> = {}): string {
-  return JSON.stringify({
-    v: 1,
-    requestId: 'req-1',
-    ingestTime: INGEST,
-    appId: 'shop_web',
-    platform: 'Web',
-    clientIp: '8.8.8.8',
-    userAgent: UA.windowsEdge,
-    query: { upload_timestamp: String(INGEST) },
-    body: JSON.stringify(body),
-    ...over,
-  } satisfies RawEnvelopeV1);
+const header = (over: Partial<RawEnvelopeHeader>): RawEnvelopeHeader => ({
+  requestId: 'req-1',
+  ingestTime: INGEST,
+  appId: 'shop_web',
+  platform: 'Web',
+  clientIp: '8.8.8.8',
+  userAgent: UA.windowsEdge,
+  query: { upload_timestamp: String(INGEST) },
+  ...over,
+});
+
+/** One upload as ingest stores it now: a RawEnvelopeV2 line (the body embedded as JSON). */
+export function upload(body: unknown[], over: Partial<RawEnvelopeHeader> = {}): string {
+  return encodedLine(header(over), JSON.stringify(body));
+}
+
+/** The same upload as raw files written before v2 hold it: a RawEnvelopeV1 line (the body as a JSON string). */
+export function uploadV1(body: unknown[] | string, over: Partial<RawEnvelopeHeader> = {}): string {
+  return JSON.stringify({ v: 1, ...header(over), body: typeof body === 'string' ? body : JSON.stringify(body) } satisfies RawEnvelopeV1);
 }

@@ -31,6 +31,8 @@ function event(n: number, over: Record<string, unknown> = {}): Record<string, un
     app_version: '1.2.3',
     sdk_name: 'aws-solution-clickstream-sdk',
     sdk_version: '0.12.0',
+    screen_width: 1440,
+    screen_height: 900,
     attributes: {
       _session_id: 'session-1',
       _page_url: 'https://shop.example.com/cart',
@@ -129,6 +131,10 @@ describe('processEnvelopes: valid events become rows of the events table', () =>
         traffic_source_clid_platform: null,
         channel_group: 'Direct',
         truncated: false,
+        region: null,
+        city: null,
+        screen_width: 1440,
+        screen_height: 900,
       },
     ]);
   });

@@ -51,6 +51,10 @@ export interface EventRow {
   traffic_source_clid_platform: string | null;
   channel_group: string | null;
   truncated: boolean;
+  region: string | null;
+  city: string | null;
+  screen_width: number | null;
+  screen_height: number | null;
 }
 
 interface PartitionColumns {
@@ -85,6 +89,8 @@ export interface SessionRow extends PartitionColumns {
   browser: string | null;
   os: string | null;
   platform: string | null;
+  region: string | null;
+  city: string | null;
 }
 
 /** A row of the `users` table: one user as far as this run saw them. */
@@ -102,6 +108,8 @@ export interface UserRow extends PartitionColumns {
   user_attributes: string;
   event_count: number;
   last_seen: string;
+  first_region: string | null;
+  first_city: string | null;
 }
 
 /** A row of the `items` table: one item of one event. */

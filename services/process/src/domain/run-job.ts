@@ -2,17 +2,21 @@ import { ProcessingCompleted, ProcessingFailed } from '@clickstream/contracts';
 import type { Clock, EventPublisher } from '@clickstream/lambda-kit';
 import type { CheckpointStore, PendingJob } from '../ports/checkpoint-store.js';
 import type { PipelineConfigStore } from '../ports/pipeline-config-store.js';
+import type { EngineRun, ProcessingEngine } from '../ports/processing-engine.js';
 import type { RawInput } from '../ports/raw-input.js';
 import type { SessionStateStore } from '../ports/session-state-store.js';
-import type { TableOutput, TableWriter } from '../ports/table-writer.js';
-import { defaultSettings, ProcessingCore, type ProcessingSettings } from './core/processing-core.js';
+import type { TableWriter } from '../ports/table-writer.js';
+import { defaultSettings, type ProcessingSettings } from './core/processing-core.js';
 import type { OpenSession } from './core/session-state.js';
+import { InProcessEngine } from './in-process-engine.js';
 import { appSettingsFrom } from './pipeline-configs.js';
 
 export interface JobPorts {
   input: RawInput;
   checkpoints: CheckpointStore;
   writer: TableWriter;
+  /** Runs the core over the input, possibly split into shards; one shard on this thread, through `writer`, when absent. */
+  engine?: ProcessingEngine;
   sessionState: SessionStateStore;
   /** The apps' pipeline configurations; every app gets the defaults without it. */
   pipelineConfigs?: PipelineConfigStore;
@@ -40,16 +44,19 @@ export async function runProcessingJob(
   options: { maxRecords: number; settings?: Omit<ProcessingSettings, 'runTime'> },
 ): Promise<JobOutcome> {
   const checkpoint = await ports.checkpoints.load();
+  const engine = ports.engine ?? new InProcessEngine(ports.writer);
   let job: PendingJob | undefined = checkpoint.pending;
   if (!job) {
     const end = await ports.input.end();
     if (end <= checkpoint.committed) return { status: 'idle' };
     const to = Math.min(end, checkpoint.committed + options.maxRecords);
-    job = { jobId: jobIdFor(checkpoint.committed, to), from: checkpoint.committed, to, startedAt: ports.clock.now() };
+    // The shard count is part of the job: its rerun must split the input the same way.
+    const shards = engine.shardsFor(to - checkpoint.committed);
+    job = { jobId: jobIdFor(checkpoint.committed, to), from: checkpoint.committed, to, startedAt: ports.clock.now(), ...(shards > 1 ? { shards } : {}) };
     await ports.checkpoints.save({ ...withoutPending(checkpoint), pending: job });
   }
   const inputRange = { from: position(job.from), to: position(job.to) };
-  let output: TableOutput | undefined;
+  let run: EngineRun | undefined;
   try {
     const configured = ports.pipelineConfigs ? appSettingsFrom(await ports.pipelineConfigs.list()) : {};
     const settings: ProcessingSettings = {
@@ -58,15 +65,22 @@ export async function runProcessingJob(
       apps: { ...configured, ...options.settings?.apps },
       runTime: job.startedAt,
     };
-    output = await ports.writer.open(job.jobId);
-    const sink = output;
-    const handedOver: OpenSession[] = [];
-    const core = new ProcessingCore(settings, { row: (table, row) => sink.append(table, row), openSession: (s) => handedOver.push(s) });
-    if (checkpoint.sessionState) for await (const line of ports.sessionState.read(checkpoint.sessionState)) core.push(line);
-    for await (const record of ports.input.read(job.from, job.to)) core.push(record);
-    core.end();
-    const stateKey = await ports.sessionState.write(job.jobId, handedOver.map(sessionStateLine));
-    const { files, partitions, rowCounts } = await output.commit();
+    run = await engine.start(job.jobId, settings, job.shards ?? 1);
+    const input = run;
+    // Handed-over sessions first: each goes to the shard of its user, before that user's uploads.
+    if (checkpoint.sessionState) {
+      for await (const line of ports.sessionState.read(checkpoint.sessionState)) {
+        const wait = input.push(line);
+        if (wait) await wait;
+      }
+    }
+    for await (const record of ports.input.read(job.from, job.to)) {
+      const wait = input.push(record);
+      if (wait) await wait;
+    }
+    const { stats, openSessions, written } = await run.finish();
+    const stateKey = await ports.sessionState.write(job.jobId, openSessions.map(sessionStateLine));
+    const { files, partitions, rowCounts } = written;
     await ports.publisher.publish(ProcessingCompleted, {
       jobId: job.jobId,
       appIds: [...new Set(files.map((f) => f.appId))].sort(),
@@ -74,7 +88,7 @@ export async function runProcessingJob(
       partitions,
       files,
       rowCounts,
-      badRowCount: core.stats.badRows,
+      badRowCount: stats.badRows,
       startedAt: new Date(job.startedAt).toISOString(),
       completedAt: new Date(ports.clock.now()).toISOString(),
     });
@@ -82,9 +96,9 @@ export async function runProcessingJob(
     // redone (same files) and announced again; consumers treat a repeated announcement as a replay.
     await ports.checkpoints.save({ committed: job.to, sessionState: stateKey });
     if (checkpoint.sessionState && checkpoint.sessionState !== stateKey) await ports.sessionState.delete(checkpoint.sessionState).catch(() => undefined);
-    return { status: 'completed', jobId: job.jobId, events: core.stats.events, badRows: core.stats.badRows };
+    return { status: 'completed', jobId: job.jobId, events: stats.events, badRows: stats.badRows };
   } catch (error) {
-    await output?.abort().catch(() => undefined);
+    await run?.abort().catch(() => undefined);
     await ports.publisher.publish(ProcessingFailed, {
       jobId: job.jobId,
       inputRange,

@@ -1,7 +1,7 @@
 // `node process-core.cjs [--config run.json]`: the processing core as a Unix filter, for Spark's
 // `rdd.pipe` on EMR Serverless (and anything else that can run a command).
 //
-//   stdin:  JSON lines: raw envelopes (RawEnvelopeV1), optionally preceded by the
+//   stdin:  JSON lines: raw envelopes (RawEnvelope v2, or v1 from older raw files), optionally preceded by the
 //           `{"table":"session_state","row":…}` lines a previous run emitted
 //   stdout: JSON lines tagged by table: {"table":"events","row":{…}}, … sessions, users, items,
 //           bad_rows, and session_state (open server sessions for the next run)
@@ -15,7 +15,7 @@ import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { ProcessingCore } from '../domain/core/processing-core.js';
-import { useCountryDatabase } from '../domain/geo/country-database.js';
+import { DATABASE_FILES, useIpLocationDatabases } from '../domain/geo/ip-locations.js';
 import { settingsFromPipeConfig } from './pipe-config.js';
 
 const FLUSH_AT = 1 << 20;
@@ -50,11 +50,11 @@ async function main(): Promise<number> {
     process.stderr.write(`process-core: ${error instanceof Error ? error.message : String(error)}\n`);
     return 2;
   }
-  // The bundle ships the geo database beside itself (the npm package is not there).
+  // The bundle ships the geo databases beside itself (the npm package is not there).
   const script = process.argv[1];
   if (script) {
-    const bundled = join(dirname(realpathSync(script)), 'dbip-country.mmdb');
-    if (existsSync(bundled)) useCountryDatabase(bundled);
+    const folder = dirname(realpathSync(script));
+    if (existsSync(join(folder, DATABASE_FILES.ipv4))) useIpLocationDatabases(folder);
   }
 
   const input = createInterface({ input: process.stdin, crlfDelay: Infinity });

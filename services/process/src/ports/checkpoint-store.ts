@@ -4,6 +4,8 @@ export interface PendingJob {
   from: number;
   to: number;
   startedAt: number;
+  /** Shards the job's input is split into (one file per shard and partition); 1 when absent. */
+  shards?: number;
 }
 
 export interface Checkpoint {

@@ -25,9 +25,11 @@ export interface TableOutput {
 }
 
 /**
- * Writes a job's rows as Parquet, hive-partitioned. Files are named after the job, so writing the
- * same job again replaces its files instead of adding copies. Files appear atomically.
+ * Writes a job's rows as Parquet, hive-partitioned. Files are named after the job (and the shard,
+ * for a job split over several cores: each shard writes its own files), so writing the same job
+ * again replaces its files instead of adding copies. Files appear atomically.
  */
 export interface TableWriter {
-  open(jobId: string): Promise<TableOutput>;
+  open(jobId: string, shard?: number): Promise<TableOutput>;
 }
+

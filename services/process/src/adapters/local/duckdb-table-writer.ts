@@ -1,30 +1,31 @@
-import { DuckDbType, partitionLocation, WarehouseTables, type Partition, type TableName } from '@clickstream/contracts';
+import { DuckDbType, WarehouseTables, type Partition, type TableName } from '@clickstream/contracts';
 import { sqlString, type DuckDbWarehouse } from '@clickstream/runtime';
-import { closeSync, openSync, writeSync } from 'node:fs';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { rmSync } from 'node:fs';
+import { mkdir, open, rename } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { OutputTable, RowOf } from '../../domain/core/processing-core.js';
 import type { TableRows } from '../../domain/rows.js';
 import type { TableOutput, TableWriter, WriteResult, WrittenFile } from '../../ports/table-writer.js';
+import { CSV_QUOTE, CsvStaging, type StagedFile } from './csv-staging.js';
 
 const TABLES = Object.keys(WarehouseTables) as (TableName & OutputTable)[];
-/**
- * Staged text is encoded line by line into a buffer of this size per file and written when it is
- * full: few syscalls, bounded memory, and no large strings to join (joining 1 MiB of lines and
- * encoding the result cost more than building the lines, mostly in the garbage collector).
- */
-const CHUNK = 256 * 1024;
 
 /**
- * Writes Parquet with DuckDB: rows are appended as the core emits them to one CSV file per
- * table and partition in a staging folder (memory holds one chunk per file), DuckDB copies each
- * into one Parquet file, which is then renamed into the warehouse as
- * `<table>/app_id=…/year=…/month=…/day=…/<jobId>.parquet`. Rename is atomic, so readers never see
- * half a file, and a rerun of the same job replaces its files rather than adding copies. One plain
- * COPY per partition keeps the rows in the order they came (DuckDB's partitioned COPY does not),
- * so a rerun writes byte-identical files without sorting.
+ * Writes Parquet with DuckDB: rows are staged as CSV per table and partition (`CsvStaging`),
+ * DuckDB copies each into one Parquet file, which is then renamed into the warehouse as
+ * `<table>/app_id=…/year=…/month=…/day=…/<jobId>.parquet` (`<jobId>-<shard>.parquet` for a shard
+ * of a job split over several cores). Rename is atomic, so readers never see half a file, and a
+ * rerun of the same job replaces its files rather than adding copies. One plain COPY per
+ * partition keeps the rows in the order they came (DuckDB's partitioned COPY does not), so a
+ * rerun writes byte-identical files without sorting.
  */
 export class DuckDbTableWriter implements TableWriter {
+  /**
+   * COPYs in flight at once, across every job and shard of this writer: one COPY keeps about one
+   * core busy (reading the CSV and encoding Parquet are mostly serial), so two use a second one.
+   */
+  private readonly copies = new Limiter(2);
+
   constructor(
     private readonly warehouse: DuckDbWarehouse,
     private readonly stagingRoot: string,
@@ -32,11 +33,51 @@ export class DuckDbTableWriter implements TableWriter {
     private readonly targetRoot: string = warehouse.root,
   ) {}
 
-  async open(jobId: string): Promise<TableOutput> {
-    const jobDir = join(this.stagingRoot, jobId);
-    await rm(jobDir, { recursive: true, force: true });
-    await mkdir(jobDir, { recursive: true });
-    return new StagedOutput(this.warehouse, this.targetRoot, jobId, jobDir);
+  /** The staging folder of a job (or of one of its shards); a shard's worker stages there itself. */
+  stagingDir(jobId: string, shard?: number): string {
+    return join(this.stagingRoot, fileStem(jobId, shard));
+  }
+
+  async open(jobId: string, shard?: number): Promise<TableOutput> {
+    const staging = new CsvStaging(this.stagingDir(jobId, shard));
+    let done = false;
+    return {
+      append: <T extends OutputTable>(table: T, row: RowOf[T]) => staging.append(table, row),
+      commit: async () => {
+        if (done) throw new Error('output already committed or aborted');
+        done = true;
+        try {
+          return await this.commitStaged(jobId, shard, staging.close());
+        } finally {
+          staging.discard();
+        }
+      },
+      abort: async () => {
+        done = true;
+        staging.discard();
+      },
+    };
+  }
+
+  /**
+   * Copies staged CSV files (from `open`, or from a shard's worker) into the warehouse as Parquet,
+   * then removes them.
+   */
+  async commitStaged(jobId: string, shard: number | undefined, staged: readonly StagedFile[]): Promise<WriteResult> {
+    const files: WrittenFile[] = [];
+    const partitions: Partition[] = [];
+    const rowCounts: WriteResult['rowCounts'] = Object.fromEntries(TABLES.map((t) => [t, 0]));
+    try {
+      const keys = await Promise.all(staged.map((s) => this.copies.run(() => this.copyPartition(s, fileStem(jobId, shard)))));
+      staged.forEach((s, i) => {
+        files.push({ table: s.table, appId: s.partition.appId, key: keys[i]!, rows: s.rows });
+        partitions.push({ table: s.table, ...s.partition, location: s.location });
+        rowCounts[s.table] = (rowCounts[s.table] ?? 0) + s.rows;
+      });
+    } finally {
+      rmSync(this.stagingDir(jobId, shard), { recursive: true, force: true });
+    }
+    return { files, partitions, rowCounts };
   }
 
   /** All of a job's rows at once (tests and small jobs). */
@@ -45,87 +86,9 @@ export class DuckDbTableWriter implements TableWriter {
     for (const table of TABLES) for (const row of rows[table]) output.append(table, row as RowOf[typeof table]);
     return output.commit();
   }
-}
-
-interface Staged {
-  table: TableName;
-  partition: Omit<Partition, 'table' | 'location'>;
-  location: string;
-  path: string;
-  fd: number;
-  buffer: Buffer;
-  /** Bytes of `buffer` in use. */
-  used: number;
-  rows: number;
-  /** Longest line staged (UTF-16 units; UTF-8 bytes are at most 3 per unit). */
-  longest: number;
-}
-
-class StagedOutput implements TableOutput {
-  private readonly staged = new Map<string, Staged>();
-  private done = false;
-
-  constructor(
-    private readonly warehouse: DuckDbWarehouse,
-    private readonly targetRoot: string,
-    private readonly jobId: string,
-    private readonly jobDir: string,
-  ) {}
-
-  append<T extends OutputTable>(table: T, row: RowOf[T]): void {
-    const partition = { appId: row.app_id, year: row.year, month: row.month, day: row.day };
-    const location = partitionLocation({ table, ...partition });
-    let s = this.staged.get(location);
-    if (!s) {
-      const path = join(this.jobDir, `${this.staged.size}.csv`);
-      s = { table, partition, location, path, fd: openSync(path, 'w'), buffer: Buffer.allocUnsafe(CHUNK), used: 0, rows: 0, longest: 0 };
-      this.staged.set(location, s);
-    }
-    const line = csvLine(CSV_COLUMNS[table], row as unknown as Record<string, unknown>);
-    if (line.length > s.longest) s.longest = line.length;
-    s.rows++;
-    stageLine(s, line);
-  }
-
-  async commit(): Promise<WriteResult> {
-    if (this.done) throw new Error('output already committed or aborted');
-    this.done = true;
-    const files: WrittenFile[] = [];
-    const partitions: Partition[] = [];
-    const rowCounts: WriteResult['rowCounts'] = Object.fromEntries(TABLES.map((t) => [t, 0]));
-    try {
-      const ordered = [...this.staged.values()].sort((a, b) => (a.location < b.location ? -1 : a.location > b.location ? 1 : 0));
-      for (const s of ordered) {
-        flushBuffer(s);
-        closeSync(s.fd);
-        s.fd = -1;
-        s.buffer = NO_BUFFER;
-        const key = await this.copyPartition(s);
-        files.push({ table: s.table, appId: s.partition.appId, key, rows: s.rows });
-        partitions.push({ table: s.table, ...s.partition, location: s.location });
-        rowCounts[s.table] = (rowCounts[s.table] ?? 0) + s.rows;
-      }
-    } finally {
-      await this.cleanUp();
-    }
-    return { files, partitions, rowCounts };
-  }
-
-  async abort(): Promise<void> {
-    this.done = true;
-    await this.cleanUp();
-  }
-
-  private async cleanUp(): Promise<void> {
-    for (const s of this.staged.values()) {
-      if (s.fd >= 0) closeSync(s.fd);
-      s.fd = -1;
-    }
-    await rm(this.jobDir, { recursive: true, force: true });
-  }
 
   /** One partition's staged rows → one Parquet file (without the partition columns, which the path holds). */
-  private async copyPartition(s: Staged): Promise<string> {
+  private async copyPartition(s: StagedFile, stem: string): Promise<string> {
     const spec = WarehouseTables[s.table];
     const columnTypes = spec.columns.map((c) => `${sqlString(c.name)}: ${sqlString(DuckDbType[c.type])}`).join(', ');
     const staged = `${s.path}.parquet`;
@@ -133,11 +96,11 @@ class StagedOutput implements TableOutput {
     let maxLine = MAX_LINE;
     while (maxLine < 3 * s.longest + 2) maxLine *= 2;
     await this.warehouse.run(
-      `COPY (SELECT * FROM read_csv(${sqlString(s.path)}, header = false, delim = ',', quote = '\x01', escape = '\x01', columns = {${columnTypes}},
+      `COPY (SELECT * FROM read_csv(${sqlString(s.path)}, header = false, delim = ',', quote = '${CSV_QUOTE}', escape = '${CSV_QUOTE}', columns = {${columnTypes}},
              allow_quoted_nulls = false, timestampformat = '%Y-%m-%d %H:%M:%S.%g', max_line_size = ${maxLine}, buffer_size = ${2 * maxLine}))
        TO ${sqlString(staged)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${ROW_GROUP_SIZE})`,
     );
-    const key = `${s.location}/${this.jobId}.parquet`;
+    const key = `${s.location}/${stem}.parquet`;
     const target = join(this.targetRoot, key);
     await mkdir(dirname(target), { recursive: true });
     await fsyncPath(staged);
@@ -147,17 +110,28 @@ class StagedOutput implements TableOutput {
   }
 }
 
-/**
- * Rows are staged as CSV, not JSON: no column names repeated on every row, and DuckDB's CSV reader
- * is its fastest. Strings are always quoted (so a quoted empty field is an empty string, an
- * unquoted one NULL). The quote is the control character U+0001, not `"`: the JSON-text columns
- * (attributes …) are full of `"`, and doubling them cost more than the rest of the line; U+0001
- * is doubled the same way on the rare value that holds one.
- */
-const CSV_COLUMNS = Object.fromEntries(TABLES.map((t) => [t, WarehouseTables[t].columns.map((c) => c.name)])) as Record<TableName, string[]>;
+/** Runs at most `max` tasks at once, the others in the order they came. */
+class Limiter {
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
 
-const Q = '\u0001';
-const NO_BUFFER = Buffer.alloc(0);
+  constructor(private readonly max: number) {}
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.active >= this.max) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.active++;
+    try {
+      return await task();
+    } finally {
+      this.active--;
+      this.waiting.shift()?.();
+    }
+  }
+}
+
+/** A job's file name without extension: the job id, and the shard when the job is split. */
+const fileStem = (jobId: string, shard: number | undefined) => (shard === undefined ? jobId : `${jobId}-${shard}`);
+
 /** Rows per Parquet row group: DuckDB holds one per writing thread in memory (an events row is ~2 KB). */
 const ROW_GROUP_SIZE = 16_384;
 /**
@@ -166,38 +140,6 @@ const ROW_GROUP_SIZE = 16_384;
  * smaller (an upload is at most 1 MiB); a partition with a longer one gets larger buffers.
  */
 const MAX_LINE = 4 * 1024 * 1024;
-
-function csvLine(columns: readonly string[], row: Record<string, unknown>): string {
-  let line = '';
-  for (let i = 0; i < columns.length; i++) {
-    const v = row[columns[i]!];
-    if (i > 0) line += ',';
-    if (v === null || v === undefined) continue;
-    if (typeof v === 'string') line += v.includes(Q) ? `${Q}${v.replaceAll(Q, Q + Q)}${Q}` : `${Q}${v}${Q}`;
-    else line += String(v);
-  }
-  return line;
-}
-
-/** Appends a line (and its newline) to the staged file's buffer; a UTF-16 unit is at most 3 UTF-8 bytes. */
-function stageLine(s: Staged, line: string): void {
-  if (s.used + 3 * line.length + 1 > CHUNK) {
-    flushBuffer(s);
-    if (3 * line.length + 1 > CHUNK) {
-      writeSync(s.fd, `${line}\n`);
-      return;
-    }
-  }
-  s.used += s.buffer.write(line, s.used);
-  s.buffer[s.used++] = 0x0a;
-}
-
-function flushBuffer(s: Staged): void {
-  if (s.used === 0) return;
-  let written = 0;
-  while (written < s.used) written += writeSync(s.fd, s.buffer, written, s.used - written);
-  s.used = 0;
-}
 
 async function fsyncPath(path: string): Promise<void> {
   const handle = await open(path, 'r');

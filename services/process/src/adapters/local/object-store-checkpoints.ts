@@ -6,7 +6,7 @@ const Stored = z.object({
   committed: z.number().int().nonnegative(),
   sessionState: z.string().optional(),
   pending: z
-    .object({ jobId: z.string(), from: z.number().int(), to: z.number().int(), startedAt: z.number() })
+    .object({ jobId: z.string(), from: z.number().int(), to: z.number().int(), startedAt: z.number(), shards: z.number().int().min(1).max(64).optional() })
     .optional(),
 });
 

@@ -1,7 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
 
 /** A raw file of the Firehose layout (`raw/app_id=…/year=…/month=…/day=…/hour=…/<name>`), by its object key. */
@@ -45,10 +44,46 @@ export async function listRawFiles(objectsRoot: string, filter: { appId?: string
   return files.map(({ key, appId, hour }) => ({ key, appId, hour }));
 }
 
-/** The records (lines) of one raw file, streamed; gzip files are decompressed on the fly. */
+/**
+ * The records (lines) of one raw file, streamed; gzip files are decompressed on the fly. Lines end
+ * at `\n` (a `\r` before it is dropped); empty lines are skipped. Split on the bytes, each line
+ * decoded on its own — why: readline decodes whole chunks and splits them with a regular
+ * expression, which cost a tenth of a run on the thread that feeds the shards.
+ */
 export async function* readRawFile(objectsRoot: string, key: string, onBytes?: (n: number) => void): AsyncIterable<string> {
-  const stream = createReadStream(join(objectsRoot, ...key.split('/')));
+  const stream = createReadStream(join(objectsRoot, ...key.split('/')), { highWaterMark: 256 * 1024 });
   if (onBytes) stream.on('data', (chunk) => onBytes(chunk.length));
-  const input = key.endsWith('.gz') ? stream.pipe(createGunzip()) : stream;
-  for await (const line of createInterface({ input, crlfDelay: Infinity })) if (line !== '') yield line;
+  const input: AsyncIterable<Buffer> = key.endsWith('.gz') ? stream.pipe(createGunzip({ chunkSize: 256 * 1024 })) : stream;
+  let carry: Buffer | undefined;
+  for await (const chunk of input) {
+    let start = 0;
+    if (carry) {
+      // The line cut by the previous chunk's end: only it is copied, not the whole chunk.
+      const nl = chunk.indexOf(NEWLINE);
+      if (nl === -1) {
+        carry = Buffer.concat([carry, chunk]);
+        continue;
+      }
+      const line = lineOf(Buffer.concat([carry, chunk.subarray(0, nl)]), 0, carry.length + nl);
+      carry = undefined;
+      if (line !== '') yield line;
+      start = nl + 1;
+    }
+    for (let nl = chunk.indexOf(NEWLINE, start); nl !== -1; nl = chunk.indexOf(NEWLINE, start)) {
+      const line = lineOf(chunk, start, nl);
+      if (line !== '') yield line;
+      start = nl + 1;
+    }
+    if (start < chunk.length) carry = chunk.subarray(start);
+  }
+  if (carry) {
+    const line = lineOf(carry, 0, carry.length);
+    if (line !== '') yield line;
+  }
+}
+
+const NEWLINE = 0x0a;
+
+function lineOf(buffer: Buffer, start: number, end: number): string {
+  return buffer.toString('utf8', start, end > start && buffer[end - 1] === 0x0d ? end - 1 : end);
 }

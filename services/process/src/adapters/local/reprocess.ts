@@ -3,7 +3,7 @@ import { DuckDbWarehouse, FsObjectStore } from '@clickstream/runtime';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { defaultSettings, ProcessingCore } from '../../domain/core/processing-core.js';
+import { defaultSettings, type CoreStats } from '../../domain/core/processing-core.js';
 import { defaultAppProcessing } from '../../domain/pipeline/registry.js';
 import { appSettingsFrom } from '../../domain/pipeline-configs.js';
 import type { WriteResult } from '../../ports/table-writer.js';
@@ -11,6 +11,7 @@ import { DuckDbTableWriter } from './duckdb-table-writer.js';
 import { ObjectStoreOutbox } from './object-store-outbox.js';
 import { ObjectStorePipelineConfigs } from './object-store-pipeline-configs.js';
 import { listRawFiles, readRawFile } from './raw-files.js';
+import { WorkerEngine } from './worker-engine.js';
 
 export interface ReprocessOptions {
   dataDir: string;
@@ -18,7 +19,10 @@ export interface ReprocessOptions {
   /** Whole UTC days: [from, to) in epoch ms, both at midnight. */
   from: number;
   to: number;
-  onProgress?: (doneBytes: number, totalBytes: number, events: number) => void;
+  /** Raw bytes read of the total, and the uploads (records) read so far. */
+  onProgress?: (doneBytes: number, totalBytes: number, uploads: number) => void;
+  /** Worker threads the rebuild is split over when the input is large. Default: the machine's cores, at most 8. */
+  threads?: number;
   now?: () => number;
 }
 
@@ -32,6 +36,8 @@ export interface ReprocessResult extends WriteResult {
 }
 
 const DAY = 86_400_000;
+/** Compressed raw input from which a rebuild is worth starting worker threads for (~40k events). */
+const SHARDED_FROM_BYTES = 4 * 1024 * 1024;
 const TABLES: TableName[] = ['events', 'sessions', 'users', 'items', 'bad_rows'];
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10).replaceAll('-', '');
 
@@ -79,24 +85,33 @@ export async function reprocess(o: ReprocessOptions): Promise<ReprocessResult> {
 
   const warehouse = await DuckDbWarehouse.open(':memory:', join(work, 'duckdb'));
   let result: WriteResult;
-  let core: ProcessingCore;
+  let stats: CoreStats;
   try {
-    const output = await new DuckDbTableWriter(warehouse, join(work, 'staging'), join(work, 'new')).open(jobId);
-    core = new ProcessingCore(
+    const engine = new WorkerEngine(new DuckDbTableWriter(warehouse, join(work, 'staging'), join(work, 'new')), { threads: o.threads });
+    // Split by user over the cores when there is enough to read; a rerun may split differently: it
+    // replaces whole partition folders, whatever their files are called.
+    const shards = totalBytes >= SHARDED_FROM_BYTES ? engine.shardsFor(Number.MAX_SAFE_INTEGER) : 1;
+    const run = await engine.start(
+      jobId,
       { ...defaultSettings, runTime: o.to + lateWindow, apps: { [o.appId]: app }, partitionRange: { from: o.from, to: o.to } },
-      { row: (table, row) => output.append(table, row), openSession: () => undefined },
+      shards,
     );
-    let done = 0;
-    let lines = 0;
-    for (const f of files) {
-      for await (const line of readRawFile(objectsRoot, f.key, (n) => (done += n))) {
-        core.push(line);
-        if (++lines % 5000 === 0) o.onProgress?.(done, totalBytes, core.stats.events);
+    try {
+      let done = 0;
+      let lines = 0;
+      for (const f of files) {
+        for await (const line of readRawFile(objectsRoot, f.key, (n) => (done += n))) {
+          const wait = run.push(line);
+          if (wait) await wait;
+          if (++lines % 5000 === 0) o.onProgress?.(done, totalBytes, lines);
+        }
       }
+      o.onProgress?.(totalBytes, totalBytes, lines);
+      ({ stats, written: result } = await run.finish());
+    } catch (error) {
+      await run.abort();
+      throw error;
     }
-    core.end();
-    o.onProgress?.(totalBytes, totalBytes, core.stats.events);
-    result = await output.commit();
   } finally {
     warehouse.close();
   }
@@ -133,13 +148,13 @@ export async function reprocess(o: ReprocessOptions): Promise<ReprocessResult> {
     partitions: result.partitions as Partition[],
     files: result.files,
     rowCounts: result.rowCounts,
-    badRowCount: core.stats.badRows,
+    badRowCount: stats.badRows,
     startedAt: new Date(startedAt).toISOString(),
     completedAt: new Date(now()).toISOString(),
   };
   await new ObjectStoreOutbox(objects).add(jobId, detail);
   await rm(work, { recursive: true, force: true });
-  return { jobId, rawFiles: files.length, events: core.stats.events, badRows: core.stats.badRows, replaced, ...result };
+  return { jobId, rawFiles: files.length, events: stats.events, badRows: stats.badRows, replaced, ...result };
 }
 
 async function filesIn(dir: string): Promise<string[]> {

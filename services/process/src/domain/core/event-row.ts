@@ -1,4 +1,4 @@
-import type { ClickstreamEvent, RawEnvelopeV1 } from '@clickstream/contracts';
+import type { ClickstreamEvent, RawEnvelopeHeader } from '@clickstream/contracts';
 import type { WorkingEvent } from '../pipeline/step.js';
 import type { BadRow, BadRowReason, EventRow } from '../rows.js';
 import { sqlTimestamp, utcParts } from '../time.js';
@@ -7,7 +7,7 @@ const RAW_LIMIT = 64 * 1024;
 export const str = (v: unknown): string | null => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : null);
 
 /** The event's row before any step ran; enrichment columns start empty. Copies what steps may change. */
-export function toWorkingEvent(envelope: RawEnvelopeV1, e: ClickstreamEvent, time: number): WorkingEvent {
+export function toWorkingEvent(envelope: RawEnvelopeHeader, e: ClickstreamEvent, time: number): WorkingEvent {
   const a = { ...(e.attributes ?? {}) };
   const userId = e.user?._user_id?.value;
   const user: WorkingEvent['user_attributes'] = {};
@@ -62,8 +62,15 @@ export function toWorkingEvent(envelope: RawEnvelopeV1, e: ClickstreamEvent, tim
     traffic_source_clid_platform: null,
     channel_group: null,
     truncated: false,
+    region: null,
+    city: null,
+    screen_width: pixels(e.screen_width),
+    screen_height: pixels(e.screen_height),
   };
 }
+
+/** A screen dimension as the INTEGER column holds it: a whole, positive number of pixels, else null. */
+export const pixels = (v: unknown): number | null => (typeof v === 'number' && Number.isInteger(v) && v > 0 && v <= 2_147_483_647 ? v : null);
 
 /** Turns the working event into its events row IN PLACE (copying ~50 columns per event was measurable); the working event is spent. */
 export function toEventRow(e: WorkingEvent): EventRow {
@@ -82,7 +89,7 @@ function isEmpty(o: object): boolean {
 
 /** A bad row; records too broken to carry their own ingest time are partitioned by `fallbackTime` (the run's time). */
 export function badRow(
-  envelope: RawEnvelopeV1 | undefined,
+  envelope: RawEnvelopeHeader | undefined,
   code: BadRowReason,
   reason: string,
   raw: string,

@@ -1,4 +1,4 @@
-import { ClickstreamEvent, RawEnvelopeV1 } from '@clickstream/contracts';
+import { ClickstreamEvent, RawEnvelope } from '@clickstream/contracts';
 import { defaultAppProcessing, stepsFor, type AppProcessing, type BoundStep } from '../pipeline/registry.js';
 import { isRejection, type WorkingEvent } from '../pipeline/step.js';
 import type { BadRow, EventRow, ItemRow, SessionRow, UserRow } from '../rows.js';
@@ -40,6 +40,9 @@ export interface ProcessingSettings {
   /** Users held open at most; beyond it the least recently active is flushed early. Default 200,000. */
   maxOpenUsers?: number;
 }
+
+export const DEFAULT_DEDUPE_WINDOW = 100_000;
+export const DEFAULT_MAX_OPEN_USERS = 200_000;
 
 export const defaultSettings: Omit<ProcessingSettings, 'runTime'> = {
   lateWindowMs: 72 * 3600_000,
@@ -112,6 +115,9 @@ export class ProcessingCore {
   private readonly grace: number;
   private readonly maxOpenUsers: number;
   private seq = 0;
+  /** The state `userState` returned last, and its key: it is the newest in `users` while it is still there. */
+  private lastUser: UserState | undefined;
+  private lastUserKey = '';
   private watermark = Number.NEGATIVE_INFINITY;
   private group: string | undefined;
   private ended = false;
@@ -120,9 +126,9 @@ export class ProcessingCore {
     private readonly settings: ProcessingSettings,
     private readonly sink: CoreSink,
   ) {
-    this.dedupeSize = settings.dedupeWindow ?? 100_000;
+    this.dedupeSize = settings.dedupeWindow ?? DEFAULT_DEDUPE_WINDOW;
     this.grace = settings.sessionGraceMs ?? 15 * 60_000;
-    this.maxOpenUsers = settings.maxOpenUsers ?? 200_000;
+    this.maxOpenUsers = settings.maxOpenUsers ?? DEFAULT_MAX_OPEN_USERS;
     // Fail before any row is written when the configuration names a step nobody registered.
     for (const app of [settings.defaultApp ?? defaultAppProcessing, ...Object.values(settings.apps ?? {})]) stepsFor(app);
   }
@@ -146,9 +152,9 @@ export class ProcessingCore {
       this.pushOpenSession((json as { row?: unknown }).row, record);
       return;
     }
-    const envelope = isPlainEnvelope(json) ? json : RawEnvelopeV1.safeParse(json).data;
+    const envelope = isPlainEnvelope(json) ? json : RawEnvelope.safeParse(json).data;
     if (!envelope) {
-      this.bad(badRow(undefined, 'INVALID_ENVELOPE', 'Stream record is not a valid ingest envelope.', record, null, this.settings.runTime));
+      this.bad(badRow(undefined, 'INVALID_ENVELOPE', invalidEnvelopeReason(json), record, null, this.settings.runTime));
       return;
     }
     this.pushEnvelope(envelope);
@@ -189,14 +195,19 @@ export class ProcessingCore {
     return steps;
   }
 
-  private pushEnvelope(envelope: RawEnvelopeV1): void {
+  private pushEnvelope(envelope: RawEnvelope): void {
     const settings = this.settings;
     let body: unknown;
-    try {
-      body = JSON.parse(envelope.body);
-    } catch {
-      this.bad(badRow(envelope, 'INVALID_JSON', 'Request body is not valid JSON.', envelope.body));
-      return;
+    if (envelope.v === 2) {
+      // The body came embedded as JSON: the record's one parse already made it.
+      body = envelope.body;
+    } else {
+      try {
+        body = JSON.parse(envelope.body);
+      } catch {
+        this.bad(badRow(envelope, 'INVALID_JSON', 'Request body is not valid JSON.', envelope.body));
+        return;
+      }
     }
     const elements = Array.isArray(body) ? (body as unknown[]) : [body];
     if (settings.inputOrder === 'grouped') {
@@ -320,6 +331,12 @@ export class ProcessingCore {
 
   /** The state of a user, moved to the end of the recency order. */
   private userState(appId: string, userKey: string, ingestTime: number): UserState {
+    const last = this.lastUser;
+    // An upload's events are one user's: the state just used needs no lookup and no reordering.
+    if (last && last.userKey === userKey && last.appId === appId && this.users.get(this.lastUserKey) === last) {
+      if (ingestTime > last.touchedAt) last.touchedAt = ingestTime;
+      return last;
+    }
     const key = `${appId}\u0000${userKey}`;
     let state = this.users.get(key);
     if (state) {
@@ -333,6 +350,8 @@ export class ProcessingCore {
     }
     if (ingestTime > state.touchedAt) state.touchedAt = ingestTime;
     this.users.set(key, state);
+    this.lastUser = state;
+    this.lastUserKey = key;
     return state;
   }
 
@@ -374,13 +393,21 @@ const MAX_TIME = Date.UTC(3000, 0, 1);
 const opt = (v: unknown, max: number) => v === undefined || (typeof v === 'string' && v.length <= max);
 
 /**
- * An envelope exactly as ingest writes it, recognised without zod (the schema's check was a
- * measurable share of the work). Anything else goes through RawEnvelopeV1, which has the last word.
+ * An envelope exactly as ingest writes it (v2, or v1 in older raw files), recognised without zod
+ * (the schema's check was a measurable share of the work). Anything else goes through
+ * RawEnvelope, which has the last word.
  */
-function isPlainEnvelope(j: unknown): j is RawEnvelopeV1 {
+function isPlainEnvelope(j: unknown): j is RawEnvelope {
   if (j === null || typeof j !== 'object') return false;
   const e = j as Record<string, unknown>;
-  if (e.v !== 1 || typeof e.requestId !== 'string' || e.requestId.length === 0 || typeof e.body !== 'string') return false;
+  const body = e.body;
+  if (e.v === 2) {
+    // JSON.parse makes plain arrays and objects only; the schema takes either.
+    if (body === null || typeof body !== 'object') return false;
+  } else if (e.v !== 1 || typeof body !== 'string') {
+    return false;
+  }
+  if (typeof e.requestId !== 'string' || e.requestId.length === 0) return false;
   if (typeof e.ingestTime !== 'number' || !Number.isInteger(e.ingestTime) || e.ingestTime < MIN_TIME || e.ingestTime >= MAX_TIME) return false;
   if (typeof e.appId !== 'string' || !APP_ID.test(e.appId)) return false;
   if (!opt(e.platform, 64) || !opt(e.clientIp, 64) || !opt(e.userAgent, 2048)) return false;
@@ -392,6 +419,15 @@ function isPlainEnvelope(j: unknown): j is RawEnvelopeV1 {
   return true;
 }
 const ENVELOPE_KEYS = new Set(['v', 'requestId', 'ingestTime', 'appId', 'platform', 'clientIp', 'userAgent', 'query', 'body']);
+
+/** Why a JSON record is not an envelope: a v2 body that is not an array or object gets its own reason. */
+function invalidEnvelopeReason(json: unknown): string {
+  const e = json as { v?: unknown; body?: unknown } | null;
+  if (e !== null && typeof e === 'object' && e.v === 2 && e.body !== undefined && (e.body === null || typeof e.body !== 'object')) {
+    return 'Stream record is not a valid ingest envelope: a v2 body must be a JSON array or object.';
+  }
+  return 'Stream record is not a valid ingest envelope.';
+}
 
 /**
  * The key the Spark driver groups input by: the app and the first event's user key (unique_id,
@@ -407,7 +443,7 @@ export function groupKeyOf(appId: string, elements: readonly unknown[]): string 
  * A device whose clock is off shifts every event by the same amount; `upload_timestamp` is that
  * clock at upload, so the difference to our receive time measures it. Small skews are noise.
  */
-function clockSkew(envelope: RawEnvelopeV1, toleranceMs: number): number {
+function clockSkew(envelope: RawEnvelope, toleranceMs: number): number {
   const upload = Number(envelope.query.upload_timestamp);
   if (!Number.isFinite(upload) || upload <= 0) return 0;
   const skew = envelope.ingestTime - upload;

@@ -1,5 +1,5 @@
 /**
- * Continent of each ISO 3166-1 alpha-2 country: the DB-IP country database only has the country.
+ * Continent of each ISO 3166-1 alpha-2 country: the DB-IP databases only have the country.
  * Codes as in GeoNames (AF Africa, AN Antarctica, AS Asia, EU Europe, NA North America, OC Oceania,
  * SA South America); transcontinental countries go where GeoNames puts them (RU, TR: EU / AS).
  */

@@ -1,12 +1,18 @@
 import { isIPv4, isIPv6 } from 'node:net';
 
 const MAPPED_V4 = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i;
+const MAPPED_V4_HEX = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/i;
 
-/** The address in the form lookups expect: IPv4-mapped IPv6 (::ffff:a.b.c.d) becomes plain IPv4. */
+/** The address in the form lookups expect: IPv4-mapped IPv6 (::ffff:a.b.c.d, ::ffff:0808:0808) becomes plain IPv4. */
 export function normaliseIp(ip: string): string | null {
   const trimmed = ip.trim();
   const mapped = MAPPED_V4.exec(trimmed)?.[1];
   if (mapped && isIPv4(mapped)) return mapped;
+  const hex = MAPPED_V4_HEX.exec(trimmed);
+  if (hex) {
+    const [high, low] = [Number.parseInt(hex[1]!, 16), Number.parseInt(hex[2]!, 16)];
+    return `${high >> 8}.${high & 255}.${low >> 8}.${low & 255}`;
+  }
   return isIPv4(trimmed) || isIPv6(trimmed) ? trimmed : null;
 }
 

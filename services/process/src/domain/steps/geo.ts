@@ -1,13 +1,14 @@
-import { continentOfCountry } from '../geo/continents.js';
-import { countryOfIp } from '../geo/country-database.js';
+import { locateIp, NOWHERE } from '../geo/ip-locations.js';
 import type { StepContext, WorkingEvent } from '../pipeline/step.js';
 
 export const name = 'geo';
 
-/** Country (and its continent) of the client IP, from the DB-IP Lite database. */
+/** Country, continent, region and city of the client IP, from the DB-IP Lite city database. */
 export function process(row: WorkingEvent, _ctx: StepContext): WorkingEvent {
-  const country = row.client_ip === null ? null : countryOfIp(row.client_ip);
-  row.country = country;
-  row.continent = country === null ? null : continentOfCountry(country);
+  const place = row.client_ip === null ? NOWHERE : locateIp(row.client_ip);
+  row.country = place.country;
+  row.continent = place.continent;
+  row.region = place.region;
+  row.city = place.city;
   return row;
 }

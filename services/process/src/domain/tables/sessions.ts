@@ -34,6 +34,8 @@ interface FirstEvent extends At {
   traffic_source_campaign: string | null;
   channel_group: string | null;
   country: string | null;
+  region: string | null;
+  city: string | null;
   device_category: string | null;
   browser: string | null;
   os: string | null;
@@ -52,6 +54,8 @@ const firstOf = (e: WorkingEvent, at: At): FirstEvent => ({
   traffic_source_campaign: e.traffic_source_campaign,
   channel_group: e.channel_group,
   country: e.country,
+  region: e.region,
+  city: e.city,
   device_category: e.device_category,
   browser: e.browser,
   os: e.os,
@@ -126,6 +130,8 @@ export class SessionAggregate {
       browser: first.browser,
       os: first.os,
       platform: first.platform,
+      region: first.region,
+      city: first.city,
       app_id: first.app_id,
       ...utcParts(start),
     };

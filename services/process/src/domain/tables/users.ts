@@ -12,6 +12,8 @@ interface FirstEvent extends At {
   traffic_source_campaign: string | null;
   channel_group: string | null;
   country: string | null;
+  region: string | null;
+  city: string | null;
   device_category: string | null;
   platform: string | null;
 }
@@ -26,6 +28,8 @@ const firstOf = (e: WorkingEvent, at: At): FirstEvent => ({
   traffic_source_campaign: e.traffic_source_campaign,
   channel_group: e.channel_group,
   country: e.country,
+  region: e.region,
+  city: e.city,
   device_category: e.device_category,
   platform: e.platform,
 });
@@ -33,7 +37,7 @@ const firstOf = (e: WorkingEvent, at: At): FirstEvent => ({
 /**
  * One user (user_pseudo_id) as far as this run saw them. First touch is the earliest event, or the
  * SDK's `_user_first_touch_timestamp` when that is earlier (the SDK remembers visits older than
- * any run); its traffic source, country and device come from the earliest event. Each user
+ * any run); its traffic source, geo and device come from the earliest event. Each user
  * attribute keeps its newest value (by set_timestamp, else event time).
  */
 export class UserAggregate {
@@ -88,6 +92,8 @@ export class UserAggregate {
       user_attributes: JSON.stringify(attributes),
       event_count: this.events,
       last_seen: sqlTimestamp(this.last.time),
+      first_region: first.region,
+      first_city: first.city,
       app_id: first.app_id,
       ...utcParts(this.last.time),
     };
