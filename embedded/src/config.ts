@@ -7,6 +7,8 @@ export const EmbeddedConfig = z.object({
   DATA_DIR: z.string().min(1).default('./.clickstream'),
   /** How often the process service runs (seconds); its serverless.yml default is meant for AWS. */
   PROCESS_INTERVAL_SECONDS: z.coerce.number().positive().default(30),
+  /** Worker threads a large processing run is split over (by user); default: the machine's cores, at most 8. */
+  PROCESS_THREADS: z.coerce.number().int().min(1).max(8).optional(),
   /**
    * Other schedule overrides: `service.function=rate(1 minute)` or `service.function=5000` (ms),
    * comma-separated.

@@ -110,7 +110,7 @@ export async function startEmbedded(config: EmbeddedConfig, log: Logger): Promis
   });
   const services: LocalService[] = [
     await startIngest(env, { trustedProxies: config.TRUSTED_PROXIES, streamRetentionHours: config.STREAM_RETENTION_HOURS }),
-    await startProcess(env),
+    await startProcess(env, { processingThreads: config.PROCESS_THREADS }),
     await startModelAthena(env),
     await startModelRedshift(env),
     consoleApi,
