@@ -65,7 +65,10 @@ describe('arguments', () => {
 describe('rules from the templates', () => {
   test('the consumers\' rules on the Clickstream bus, read from their serverless.yml', () => {
     assert.deepEqual(serviceRuleNames('ingest', 'dev'), ['clickstream-ingest-dev-on-app-changed']);
-    assert.deepEqual(serviceRuleNames('model-athena', 'dev'), ['clickstream-model-athena-dev-on-processing-completed']);
+    assert.deepEqual(serviceRuleNames('model-athena', 'dev'), [
+      'clickstream-model-athena-dev-on-processing-completed',
+      'clickstream-model-athena-dev-on-partitions-expired',
+    ]);
     assert.ok(serviceRuleNames('console-api', 'dev').includes('clickstream-console-api-dev-on-pipeline-event'));
   });
 
@@ -109,6 +112,7 @@ describe('replay', () => {
       Arn: `${ACCOUNT}:event-bus/clickstream-dev`,
       FilterArns: [
         `${ACCOUNT}:rule/clickstream-dev/clickstream-model-athena-dev-on-processing-completed`,
+        `${ACCOUNT}:rule/clickstream-dev/clickstream-model-athena-dev-on-partitions-expired`,
         `${ACCOUNT}:rule/clickstream-dev/clickstream-ingest-dev-on-app-changed`,
       ],
     });
