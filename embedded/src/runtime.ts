@@ -107,6 +107,7 @@ export async function startEmbedded(config: EmbeddedConfig, log: Logger): Promis
     OIDC_ROLES_CLAIM: config.OIDC_ROLES_CLAIM,
     OIDC_JWKS_URI: config.OIDC_JWKS_URI,
     OIDC_ROLE_MAP: config.OIDC_ROLE_MAP,
+    TRUSTED_PROXIES: config.TRUSTED_PROXIES.join(','),
   });
   const services: LocalService[] = [
     await startIngest(env, { trustedProxies: config.TRUSTED_PROXIES, streamRetentionHours: config.STREAM_RETENTION_HOURS }),

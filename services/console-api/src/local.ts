@@ -1,5 +1,5 @@
 // The console-api service in embedded mode: mounted at /api, state in SQLite, queries in DuckDB.
-import { loadConfig } from '@clickstream/lambda-kit';
+import { loadConfig, trustedProxyList } from '@clickstream/lambda-kit';
 import type { EmbeddedEnvironment, LocalService } from '@clickstream/runtime';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,6 +28,11 @@ import { useLocalPorts } from './wiring.js';
 export const ConsoleLocalSettings = OidcConfig.extend({
   /** The local admin's password: set at the first start, and reset to it at every start where it is given. */
   ADMIN_PASSWORD: z.preprocess((v) => (v === '' ? undefined : v), Password.optional()),
+  /** Comma-separated proxies whose X-Forwarded-For is believed (the embedded TRUSTED_PROXIES). */
+  TRUSTED_PROXIES: z
+    .string()
+    .default('')
+    .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean)),
 });
 /** Raw environment values (unset or empty = not given). */
 export type ConsoleLocalSettings = Record<string, string | undefined>;
@@ -49,7 +54,12 @@ export async function startLocal(env: EmbeddedEnvironment, rawSettings: ConsoleL
     const apps = new SqliteAppStore(db);
     const accounts = new SqliteAccountStore(db);
     const oidc = oidcAuth(settings);
-    const auth: AuthSetup = oidc ?? { mode: 'local', accounts, signInAttempts: new SqliteSignInAttemptStore(db) };
+    const auth: AuthSetup = oidc ?? {
+      mode: 'local',
+      accounts,
+      signInAttempts: new SqliteSignInAttemptStore(db),
+      trustedProxies: trustedProxyList(settings.TRUSTED_PROXIES),
+    };
     const firstAdmin = oidc ? undefined : await ensureAdmin(accounts, env.clock, settings.ADMIN_PASSWORD);
     const analytics = new DuckDbAnalytics(env.warehouse);
     const outbox = new SqliteOutbox(db);

@@ -139,6 +139,25 @@ describe('sign-in throttle through the API', () => {
     assert.equal((await signIn('ana', PASSWORD, '198.51.100.67')).status, 200, 'the neighbour is not blocked');
   });
 
+  it('behind a trusted reverse proxy, counts the client X-Forwarded-For names, not the proxy', async () => {
+    h.close();
+    h = harness({ trustedProxies: ['10.0.0.1'] });
+    await h.addUser('ana', 'Analyst');
+    const viaProxy = (username: string, password: string, client: string) =>
+      call('POST', '/api/auth/sign-in', { body: { username, password }, sourceIp: '10.0.0.1', headers: { 'x-forwarded-for': client } });
+    for (let i = 0; i < 20; i++) assert.equal((await viaProxy(`guess${i}`, 'wrong password!', '198.51.100.66')).status, 401);
+    expectThrottled(await viaProxy('ana', PASSWORD, '198.51.100.66'), 30);
+    assert.equal((await viaProxy('ana', PASSWORD, '198.51.100.67')).status, 200, 'another client behind the same proxy is not blocked');
+  });
+
+  it('ignores X-Forwarded-For from a peer it does not trust: a spoofed header escapes no block', async () => {
+    const attacker = '198.51.100.66';
+    const spoofed = (i: number) =>
+      call('POST', '/api/auth/sign-in', { body: { username: `guess${i}`, password: 'wrong password!' }, sourceIp: attacker, headers: { 'x-forwarded-for': `192.0.2.${i}` } });
+    for (let i = 0; i < 20; i++) assert.equal((await spoofed(i)).status, 401);
+    expectThrottled(await signIn('ana', PASSWORD, attacker), 30);
+  });
+
   it('an IPv6 client is counted by its /64', async () => {
     for (let i = 1; i <= 20; i++) assert.equal((await signIn(`guess${i}`, 'wrong password!', `2001:db8:1:2::${i.toString(16)}`)).status, 401);
     expectThrottled(await signIn('ops', PASSWORD, '2001:db8:1:2:aaaa::1'), 30);

@@ -1,10 +1,10 @@
 // The ingest service in embedded mode: the same handlers, bound to the local engines.
+import { trustedProxyList } from '@clickstream/lambda-kit';
 import type { EmbeddedEnvironment, LocalService } from '@clickstream/runtime';
 import { fileURLToPath } from 'node:url';
 import { DurableLogSink } from './adapters/local/durable-log-sink.js';
 import { LogToRawFiles } from './adapters/local/log-to-raw-files.js';
 import { ObjectStoreAppDirectory } from './adapters/local/object-store-app-directory.js';
-import { trustedProxyList } from './domain/client-ip.js';
 import { IngestLimits } from './domain/limits.js';
 import { handler as httpCollect } from './handlers/http-collect.js';
 import { handler as onAppChanged } from './handlers/on-app-changed.js';

@@ -1,10 +1,9 @@
-import { createLogger, loadConfig, portsHolder, systemClock } from '@clickstream/lambda-kit';
+import { createLogger, loadConfig, portsHolder, systemClock, trustedProxyList } from '@clickstream/lambda-kit';
 import * as z from 'zod';
 import { DynamoDbAppDirectory } from './adapters/aws/dynamodb-app-directory.js';
 import { FirehoseSink } from './adapters/aws/firehose-sink.js';
 import { KinesisSink } from './adapters/aws/kinesis-sink.js';
 import { CachedAppDirectory } from './domain/cached-directory.js';
-import { trustedProxyList } from './domain/client-ip.js';
 import { IngestLimits } from './domain/limits.js';
 import type { IngestPorts } from './ports/index.js';
 

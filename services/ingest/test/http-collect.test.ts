@@ -1,5 +1,6 @@
 // The collect endpoint end to end: API Gateway v2 events into the real middy handler, with
 // in-memory fakes behind the ports.
+import { trustedProxyList } from '@clickstream/lambda-kit';
 import { beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -12,7 +13,6 @@ import { AppRegistered, AppSettings, RawEnvelopeV2 } from '@clickstream/contract
 import { FsObjectStore } from '@clickstream/runtime';
 import { ObjectStoreAppDirectory } from '../src/adapters/local/object-store-app-directory.js';
 import type { StoredApp } from '../src/domain/app-copy.js';
-import { trustedProxyList } from '../src/domain/client-ip.js';
 import { IngestLimits } from '../src/domain/limits.js';
 import type { EnvelopeRecord } from '../src/domain/envelope-records.js';
 import type { AppDirectory } from '../src/ports/app-directory.js';

@@ -18,10 +18,9 @@ import {
   type BusEvent,
   type EventContract,
 } from '@clickstream/contracts';
-import { ContractViolation } from '@clickstream/lambda-kit';
+import { ContractViolation, trustedProxyList } from '@clickstream/lambda-kit';
 import { FsObjectStore } from '@clickstream/runtime';
 import { ObjectStoreAppDirectory } from '../src/adapters/local/object-store-app-directory.js';
-import { trustedProxyList } from '../src/domain/client-ip.js';
 import { IngestLimits } from '../src/domain/limits.js';
 import { activeApp } from '../src/ports/app-directory.js';
 import type { EnvelopeRecord } from '../src/domain/envelope-records.js';

@@ -8,3 +8,4 @@ export * from './events.js';
 export * from './batch.js';
 export * from './ports-holder.js';
 export * from './custom-resource.js';
+export * from './client-ip.js';

@@ -1,5 +1,5 @@
 // ANY /api/{proxy+} — the console's control-plane and analytics API.
-import { AppError, badRequest, httpHandler, json, type HttpResponse } from '@clickstream/lambda-kit';
+import { AppError, badRequest, clientIp as forwardedClientIp, httpHandler, json, type HttpResponse } from '@clickstream/lambda-kit';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type * as z from 'zod';
 import { authorize, credentialsOf } from '../domain/auth.js';
@@ -15,7 +15,10 @@ export const handler = httpHandler(logger, async (event) => {
   const principal = await authorize(route.permission, credentialsOf(method, event.headers ?? {}, event.cookies), p.auth, p.clock.now());
   const query = route.query ? parseInput('INVALID_QUERY', route.query, event.queryStringParameters ?? {}) : undefined;
   const body = route.body ? parseInput('INVALID_BODY', route.body, jsonBody(event)) : undefined;
-  const clientIp = event.requestContext.http.sourceIp || undefined;
+  // Local accounts behind a trusted reverse proxy: the proxy's X-Forwarded-For names the client.
+  const trusted = p.auth.mode === 'local' ? p.auth.trustedProxies : undefined;
+  const peer = event.requestContext.http.sourceIp || undefined;
+  const clientIp = trusted ? forwardedClientIp(peer, event.headers?.['x-forwarded-for'], trusted) : peer;
   const result = await route.run({ params, query, body, principal, secure: forwardedProto(event) === 'https', ...(clientIp ? { clientIp } : {}) }, p);
   // Answers carry sessions, tokens and private settings: no cache may keep them.
   const headers = { 'cache-control': 'no-store', ...result.headers };

@@ -1,3 +1,4 @@
+import type { BlockList } from 'node:net';
 import type { Clock, EventPublisher } from '@clickstream/lambda-kit';
 import type { Role } from '../domain/roles.js';
 import type { AccountStore } from './accounts.js';
@@ -15,6 +16,8 @@ export type AuthSetup =
       accounts: AccountStore;
       /** Failed password sign-ins per user name and client address (the throttle's counters). */
       signInAttempts: SignInAttemptStore;
+      /** Reverse proxies whose X-Forwarded-For names the client (else every client behind one shares its counter). */
+      trustedProxies?: BlockList;
     }
   | {
       mode: 'oidc';

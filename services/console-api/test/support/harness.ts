@@ -3,7 +3,7 @@
 import { SqliteSavedExplorations } from '../../src/adapters/local/sqlite-analytics-explorations.js';
 import assert from 'node:assert/strict';
 import { AppRegistered, type DetailInputOf, type EventContract } from '@clickstream/contracts';
-import { validatedDetail, type EventPublisher, type HttpResponse } from '@clickstream/lambda-kit';
+import { validatedDetail, type EventPublisher, type HttpResponse, trustedProxyList } from '@clickstream/lambda-kit';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { SqliteAccountStore } from '../../src/adapters/local/sqlite-accounts.js';
 import { SqliteAppStore, SqliteMetadataStore, SqlitePipelineConfigStore, SqliteProjectStore } from '../../src/adapters/local/sqlite-control-plane.js';
@@ -195,7 +195,7 @@ export function registeredEvent(app: ConsoleApp): OutboxMessage {
 }
 
 /** Wires the handler to fresh in-memory stores. `auth` overrides local accounts (e.g. OIDC). */
-export function harness(options: { auth?: AuthSetup; counts?: Record<string, number> } = {}): Harness {
+export function harness(options: { auth?: AuthSetup; counts?: Record<string, number>; trustedProxies?: string[] } = {}): Harness {
   const db = openConsoleDatabase(':memory:');
   const publisher = new RecordingPublisher();
   const analytics = new FakeAnalytics(options.counts);
@@ -212,7 +212,12 @@ export function harness(options: { auth?: AuthSetup; counts?: Record<string, num
     outbox: new SqliteOutbox(db),
     publisher,
     clock: { now: () => now.value },
-    auth: options.auth ?? { mode: 'local', accounts, signInAttempts: new SqliteSignInAttemptStore(db) },
+    auth: options.auth ?? {
+      mode: 'local',
+      accounts,
+      signInAttempts: new SqliteSignInAttemptStore(db),
+      ...(options.trustedProxies ? { trustedProxies: trustedProxyList(options.trustedProxies) } : {}),
+    },
   };
   useLocalPorts(ports);
   const h: Harness = {

@@ -1,9 +1,8 @@
 import { AppId, type RawEnvelopeHeader } from '@clickstream/contracts';
-import { AppError, badRequest, forbidden, serviceUnavailable } from '@clickstream/lambda-kit';
+import { AppError, badRequest, clientIp, forbidden, serviceUnavailable } from '@clickstream/lambda-kit';
 import type { BlockList } from 'node:net';
 import { activeApp, type AppDirectory } from '../ports/app-directory.js';
 import type { EventSink } from '../ports/event-sink.js';
-import { clientIp } from './client-ip.js';
 import { corsHeaders, preflightHeaders } from './cors.js';
 import { assertJsonBatch, decodeBody } from './decode-body.js';
 import { envelopeRecords } from './envelope-records.js';

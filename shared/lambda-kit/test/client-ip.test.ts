@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { clientIp, trustedProxyList } from '../src/domain/client-ip.js';
+import { clientIp, trustedProxyList } from '../src/client-ip.js';
 
 const noProxies = trustedProxyList([]);
 const proxies = trustedProxyList(['10.0.0.0/8', '192.0.2.10', '2001:db8::/32', '::1']);
