@@ -1,7 +1,8 @@
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import type { AppRetentionStore, StoredAppRetention } from '../../ports/app-retention.js';
+import { queryPartition } from './query-partition.js';
 
 const PK = 'APP_RETENTION';
 
@@ -46,21 +47,6 @@ export class DynamoDbAppRetention implements AppRetentionStore {
   }
 
   async list(): Promise<StoredAppRetention[]> {
-    const out: StoredAppRetention[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': PK },
-          ExclusiveStartKey: start,
-          ConsistentRead: true,
-        }),
-      );
-      for (const item of page.Items ?? []) out.push(toStored(item));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return out;
+    return (await queryPartition(this.doc, this.tableName, PK)).map(toStored);
   }
 }

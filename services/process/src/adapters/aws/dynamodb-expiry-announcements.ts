@@ -1,8 +1,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { PartitionsExpired, type DetailInputOf } from '@clickstream/contracts';
 import * as z from 'zod';
 import type { ExpiryAnnouncements } from '../../ports/app-retention.js';
+import { queryPartition } from './query-partition.js';
 
 const PK = 'RETENTION_OUTBOX';
 const Item = z.object({ sk: z.string(), detail: z.string() });
@@ -23,25 +24,10 @@ export class DynamoDbExpiryAnnouncements implements ExpiryAnnouncements {
   }
 
   async list(): Promise<{ id: string; detail: DetailInputOf<typeof PartitionsExpired> }[]> {
-    const out: { id: string; detail: DetailInputOf<typeof PartitionsExpired> }[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': PK },
-          ExclusiveStartKey: start,
-          ConsistentRead: true,
-        }),
-      );
-      for (const raw of page.Items ?? []) {
-        const item = Item.parse(raw);
-        out.push({ id: item.sk, detail: PartitionsExpired.schema.parse(JSON.parse(item.detail)) });
-      }
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return out;
+    return (await queryPartition(this.doc, this.tableName, PK)).map((raw) => {
+      const item = Item.parse(raw);
+      return { id: item.sk, detail: PartitionsExpired.schema.parse(JSON.parse(item.detail)) };
+    });
   }
 
   async remove(id: string): Promise<void> {

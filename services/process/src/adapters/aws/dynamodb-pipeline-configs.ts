@@ -1,8 +1,9 @@
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { PipelineConfig } from '@clickstream/contracts';
 import * as z from 'zod';
 import type { PipelineConfigStore, StoredPipelineConfig } from '../../ports/pipeline-config-store.js';
+import { queryPartition } from './query-partition.js';
 
 const PK = 'PIPELINE_CONFIG';
 
@@ -49,21 +50,6 @@ export class DynamoDbPipelineConfigs implements PipelineConfigStore {
   }
 
   async list(): Promise<StoredPipelineConfig[]> {
-    const out: StoredPipelineConfig[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': PK },
-          ExclusiveStartKey: start,
-          ConsistentRead: true,
-        }),
-      );
-      for (const item of page.Items ?? []) out.push(Item.parse(item));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return out;
+    return (await queryPartition(this.doc, this.tableName, PK)).map((item) => Item.parse(item));
   }
 }
