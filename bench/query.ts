@@ -285,8 +285,9 @@ function timing(samples: number[]): Timing {
 
 async function main(): Promise<void> {
   const cached = !values.rebuild && existsSync(readyFile) ? (JSON.parse(await readFile(readyFile, 'utf8')) as BuildInfo) : undefined;
-  if (cached && cached.schema !== (await schemaFingerprint())) log('the warehouse contract changed since the cached build; rebuilding');
-  const info: BuildInfo = cached && cached.schema === (await schemaFingerprint()) ? cached : await build();
+  const upToDate = cached !== undefined && cached.schema === (await schemaFingerprint());
+  if (cached && !upToDate) log('the warehouse contract changed since the cached build; rebuilding');
+  const info: BuildInfo = upToDate ? cached : await build();
   const { DuckDbWarehouse } = await import('@clickstream/runtime');
   const { DuckDbAnalytics } = await import('../services/console-api/src/adapters/local/duckdb-analytics.js');
   const { DashboardRequest, ExploreRequest } = await import('../services/console-api/src/domain/analytics/spec.js');
