@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { encodeRawEnvelopeV2, type RawEnvelopeHeader, type RawEnvelopeV2 } from '@clickstream/contracts';
 import {
   APP_TRAFFIC_SOURCES,
@@ -14,6 +13,7 @@ import {
   WEB_TRAFFIC_SOURCES,
   type WebDevice,
 } from './catalog.js';
+import { hashCodeOf } from './hash-code.js';
 import { EVENT_CASES, type MalformedCase } from './malformed.js';
 import { Random, Weighted } from './random.js';
 import { toSdkRequest } from './sdk-request.js';
@@ -391,7 +391,7 @@ class World {
       query.compression = 'gzip';
       query.event_bundle_sequence_id = String(u.sequence);
     } else {
-      query.hashCode = createHash('sha256').update(body).digest('hex').slice(0, 8);
+      query.hashCode = hashCodeOf(body);
       query.event_bundle_sequence_id = String(u.sequence);
       query.upload_timestamp = String(deviceClock);
       if (platform === 'Android') query.compression = 'gzip';
