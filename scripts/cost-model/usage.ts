@@ -6,11 +6,6 @@ import type { ModelParams } from './params.js';
 export const GB = 2 ** 30;
 export const TABLES = 5;
 
-/**
- * Envelope bytes per body byte. RawEnvelope v2 embeds the body as JSON, unescaped (v1 escaped it
- * into a string: ×1.1 on generated traffic).
- */
-export const BODY_ESCAPE_FACTOR = 1;
 /** Envelope fields besides the body: ids, times, IP, user agent, query string. */
 export const ENVELOPE_OVERHEAD_BYTES = 450;
 /** gzip of JSON-lines envelopes in the raw bucket. */
@@ -43,7 +38,9 @@ export interface Usage {
 
 export function deriveUsage(p: ModelParams, d: Deployment): Usage {
   const requests = p.events / p.eventsPerRequest;
-  const recordBytes = p.eventsPerRequest * p.eventBytes * BODY_ESCAPE_FACTOR + ENVELOPE_OVERHEAD_BYTES;
+  // RawEnvelope v2 embeds the body unescaped: a record is the body plus the envelope fields (v1's
+  // escaped string was ×1.1 on generated traffic).
+  const recordBytes = p.eventsPerRequest * p.eventBytes + ENVELOPE_OVERHEAD_BYTES;
   const avgRequestsPerSecond = requests / SECONDS_PER_MONTH;
   const processRuns = p.processIntervalMinutes
     ? (HOURS_PER_MONTH * 60) / p.processIntervalMinutes
