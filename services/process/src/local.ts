@@ -31,7 +31,8 @@ export interface ProcessLocalOptions {
 export async function startLocal(env: EmbeddedEnvironment, options: ProcessLocalOptions = {}): Promise<LocalService> {
   const pipelineConfigs = new ObjectStorePipelineConfigs(env.objects);
   const outbox = new ObjectStoreOutbox(env.objects);
-  const writer = new DuckDbTableWriter(env.warehouse, join(env.dataDir, 'process', 'staging'));
+  const copier = await DuckDbTableWriter.openCopier(env.warehouse.root);
+  const writer = new DuckDbTableWriter(copier, join(env.dataDir, 'process', 'staging'));
   const jobPorts = {
     input: new LogRawInput(env.stream),
     checkpoints: new ObjectStoreCheckpoints(env.objects),
@@ -70,6 +71,9 @@ export async function startLocal(env: EmbeddedEnvironment, options: ProcessLocal
     // Reprocessing done while the platform was stopped is announced as soon as it is back.
     start: async () => {
       await outbox.drain(env.publisher);
+    },
+    stop: async () => {
+      copier.close();
     },
   };
 }

@@ -17,10 +17,15 @@ export class DuckDbWarehouse {
     readonly root: string,
   ) {}
 
-  static async open(databasePath: string, root: string): Promise<DuckDbWarehouse> {
+  /**
+   * `threads`: DuckDB's threads per query (default 2). One suits an instance that runs many
+   * small statements side by side (each then runs on its caller's thread, without the
+   * hand-offs that cost a parallel query a quarter more CPU in all).
+   */
+  static async open(databasePath: string, root: string, options: { threads?: number } = {}): Promise<DuckDbWarehouse> {
     if (databasePath !== ':memory:') await mkdir(dirname(databasePath), { recursive: true });
     await mkdir(root, { recursive: true });
-    const instance = await DuckDBInstance.create(databasePath, { threads: '2' });
+    const instance = await DuckDBInstance.create(databasePath, { threads: String(options.threads ?? 2) });
     return new DuckDbWarehouse(instance, root);
   }
 

@@ -1,5 +1,5 @@
 import { partitionLocation, type DetailInputOf, type Partition, type ProcessingCompleted, type TableName } from '@clickstream/contracts';
-import { DuckDbWarehouse, FsObjectStore } from '@clickstream/runtime';
+import { FsObjectStore } from '@clickstream/runtime';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -83,7 +83,7 @@ export async function reprocess(o: ReprocessOptions): Promise<ReprocessResult> {
   let totalBytes = 0;
   for (const f of files) totalBytes += (await stat(join(objectsRoot, ...f.key.split('/')))).size;
 
-  const warehouse = await DuckDbWarehouse.open(':memory:', join(work, 'duckdb'));
+  const warehouse = await DuckDbTableWriter.openCopier(join(work, 'duckdb'));
   let result: WriteResult;
   let stats: CoreStats;
   try {

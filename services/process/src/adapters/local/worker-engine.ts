@@ -6,6 +6,7 @@ import type { OpenSession } from '../../domain/core/session-state.js';
 import { shardOf } from '../../domain/core/shard-key.js';
 import { sharedIpLocationDatabases, type SharedIpLocationDatabases } from '../../domain/geo/ip-locations.js';
 import { defaultAppProcessing } from '../../domain/pipeline/registry.js';
+import { shardWorkerBundle } from './shard-worker-bundle.js';
 import { InProcessEngine, shardSettings, sumStats } from '../../domain/in-process-engine.js';
 import { mergeWriteResults } from '../../domain/merge-write-results.js';
 import type { EngineRun, ProcessingEngine } from '../../ports/processing-engine.js';
@@ -65,7 +66,8 @@ export class WorkerEngine implements ProcessingEngine {
     if (shards === 1) return new InProcessEngine(this.writer).start(jobId, settings, 1);
     const perShard = shardSettings(settings, shards);
     const ipLocations = usesGeo(settings) ? sharedIpLocationDatabases() : undefined;
-    const shardList = Array.from({ length: shards }, (_, s) => new Shard({ settings: perShard, stagingDir: this.writer.stagingDir(jobId, s), ipLocations }));
+    const script = await workerScript();
+    const shardList = Array.from({ length: shards }, (_, s) => new Shard(script, { settings: perShard, stagingDir: this.writer.stagingDir(jobId, s), ipLocations }));
     try {
       await Promise.all(shardList.map((s) => s.ready));
     } catch (error) {
@@ -113,9 +115,9 @@ class Shard {
 
   private readonly stagingDir: string;
 
-  constructor(data: ShardWorkerData) {
+  constructor(script: WorkerScript, data: ShardWorkerData) {
     this.stagingDir = data.stagingDir;
-    this.worker = startWorker(data);
+    this.worker = script.eval ? new Worker(script.code, { eval: true, workerData: data }) : new Worker(script.file, { workerData: data });
     let ready!: () => void;
     let done!: (m: Extract<FromShard, { type: 'done' }>) => void;
     let failed!: (e: Error) => void;
@@ -192,14 +194,18 @@ function usesGeo(settings: ProcessingSettings): boolean {
   return [settings.defaultApp ?? defaultAppProcessing, ...Object.values(settings.apps ?? {})].some((app) => app.enrichers.includes('geo'));
 }
 
+type WorkerScript = { eval: false; file: URL } | { eval: true; code: string };
+
 /**
- * A worker running shard-worker. Without a build step the module is TypeScript: the worker then
- * registers the same loader (tsx) the job's thread runs under before importing it.
+ * What a shard's worker runs: shard-worker's JavaScript — when this module is TypeScript (no build
+ * step), a bundle made from its source once per process, or else the source itself loaded through
+ * the same loader (tsx) the job's thread runs under.
  */
-function startWorker(data: ShardWorkerData): Worker {
-  const typescript = import.meta.url.endsWith('.ts');
-  const file = new URL(typescript ? './shard-worker.ts' : './shard-worker.js', import.meta.url);
-  if (!typescript) return new Worker(file, { workerData: data });
-  const boot = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(file.href)}); })`;
-  return new Worker(boot, { eval: true, workerData: data });
+async function workerScript(): Promise<WorkerScript> {
+  if (!import.meta.url.endsWith('.ts')) return { eval: false, file: new URL('./shard-worker.js', import.meta.url) };
+  const source = new URL('./shard-worker.ts', import.meta.url);
+  const bundle = await shardWorkerBundle(source);
+  if (bundle) return { eval: false, file: bundle };
+  const code = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(source.href)}); })`;
+  return { eval: true, code };
 }
