@@ -48,4 +48,14 @@ const bar = (done: number, total: number, uploads: number) => {
 
 const result = await reprocess({ dataDir, appId: values.app, from, to, onProgress: bar });
 process.stderr.write('\n');
+const { retention } = result;
+if (retention.expiredDays.length > 0) {
+  const days = retention.expiredDays;
+  const span = days.length === 1 ? days[0] : `${days[0]}..${days[days.length - 1]}`;
+  process.stderr.write(
+    `reprocess: ${span} (${days.length} day${days.length === 1 ? '' : 's'}) before ${values.app}'s retention cutoff ${retention.cutoff} ` +
+      `(${retention.retentionDays} days): already removed, nothing written for them; ` +
+      `${result.expiredEvents.toLocaleString('en-US')} expired events dropped (EXPIRED_EVENT).\n`,
+  );
+}
 console.log(JSON.stringify(result, null, 2));

@@ -31,6 +31,7 @@ export interface ProcessLocalOptions {
 export async function startLocal(env: EmbeddedEnvironment, options: ProcessLocalOptions = {}): Promise<LocalService> {
   const pipelineConfigs = new ObjectStorePipelineConfigs(env.objects);
   const outbox = new ObjectStoreOutbox(env.objects);
+  const retention = new ObjectStoreAppRetention(env.objects);
   const copier = await DuckDbTableWriter.openCopier(env.warehouse.root);
   const writer = new DuckDbTableWriter(copier, join(env.dataDir, 'process', 'staging'));
   const jobPorts = {
@@ -40,6 +41,7 @@ export async function startLocal(env: EmbeddedEnvironment, options: ProcessLocal
     engine: new WorkerEngine(writer, { threads: options.processingThreads }),
     sessionState: new ObjectStoreSessionState(env.objects),
     pipelineConfigs,
+    retention,
     publisher: env.publisher,
     clock: env.clock,
   };
@@ -53,7 +55,7 @@ export async function startLocal(env: EmbeddedEnvironment, options: ProcessLocal
   });
   // Retention deletes warehouse files through the object-store port, rooted at the warehouse folder.
   useLocalRetentionPorts({
-    retention: new ObjectStoreAppRetention(env.objects),
+    retention,
     partitions: new ObjectStoreWarehousePartitions(new FsObjectStore(env.warehouse.root)),
     announcements: new ObjectStoreExpiryAnnouncements(env.objects),
     publisher: env.publisher,

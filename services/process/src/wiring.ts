@@ -1,6 +1,7 @@
 import { createLogger, loadConfig, portsHolder, systemClock } from '@clickstream/lambda-kit';
 import { EventBridgePublisher } from '@clickstream/lambda-kit/eventbridge';
 import * as z from 'zod';
+import { DynamoDbAppRetention } from './adapters/aws/dynamodb-app-retention.js';
 import { DynamoDbEmrJobState } from './adapters/aws/dynamodb-emr-job-state.js';
 import { DynamoDbPipelineConfigs } from './adapters/aws/dynamodb-pipeline-configs.js';
 import { EmrServerlessRuns } from './adapters/aws/emr-serverless-runs.js';
@@ -35,6 +36,7 @@ export function wireAws(config: AwsConfig): ProcessPorts {
   const files = new S3JobFiles(config.WAREHOUSE_BUCKET);
   const state = new DynamoDbEmrJobState(config.STATE_TABLE);
   const pipelineConfigs = new DynamoDbPipelineConfigs(config.STATE_TABLE);
+  const retention = new DynamoDbAppRetention(config.STATE_TABLE);
   const publisher = new EventBridgePublisher(config.EVENT_BUS_NAME);
   const runs = new EmrServerlessRuns({
     applicationId: config.EMR_APPLICATION_ID,
@@ -50,7 +52,7 @@ export function wireAws(config: AwsConfig): ProcessPorts {
   });
   const raw = new S3RawObjects(config.RAW_BUCKET);
   return {
-    jobs: { launch: (firedAt) => startEmrRun({ runs, state, raw, files, configs: pipelineConfigs, publisher, rawBucket: config.RAW_BUCKET }, firedAt) },
+    jobs: { launch: (firedAt) => startEmrRun({ runs, state, raw, files, configs: pipelineConfigs, retention, publisher, rawBucket: config.RAW_BUCKET }, firedAt) },
     results: files,
     jobState: state,
     pipelineConfigs,

@@ -80,6 +80,15 @@ function deps(over: { active?: boolean; objects?: string[]; results?: Record<str
       readResult: async (jobId) => over.results?.[jobId],
     },
     configs: { get: async () => config, put: async () => true, list: async () => [config] },
+    // shop_web keeps 30 days; an app keeping everything (0) needs no entry in the run's configuration.
+    retention: {
+      get: async () => undefined,
+      put: async () => true,
+      list: async () => [
+        { appId: 'shop_web', retentionDays: 30, revision: 2, deleted: false },
+        { appId: 'blog_web', retentionDays: 0, revision: 1, deleted: false },
+      ],
+    },
     publisher,
     rawBucket: 'raw-bucket',
   };
@@ -107,6 +116,8 @@ describe('schedule-start-job on AWS (startEmrRun)', () => {
     assert.ok(PipeConfig.safeParse(m.config).success, 'the core accepts the configuration');
     assert.equal(m.config.inputOrder, 'grouped');
     assert.equal(m.config.apps?.shop_web?.sessionTimeoutMinutes, 20, "the app's pipeline configuration travels with the run");
+    assert.deepEqual(m.config.retentionDays, { shop_web: 30 }, "each app's stored retention travels with the run");
+    assert.equal(m.config.runTime, to, 'the core computes the retention cutoff from the run time, not its own clock');
     assert.deepEqual(state.value.pending, { jobId: m.jobId, from: NOW.getTime() - 20 * MIN, to, startedAt: NOW.getTime() });
     assert.deepEqual(started, [{ jobId: m.jobId, manifestKey: `jobs/${m.jobId}/manifest.json`, attempt: '1' }]);
   });

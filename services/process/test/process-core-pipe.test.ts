@@ -99,6 +99,27 @@ describe('process-core pipe (node process-core.cjs)', () => {
     assert.ok((counts.get('events') ?? 0) > 2000 && (counts.get('bad_rows') ?? 0) > 50 && (counts.get('sessions') ?? 0) > 50, JSON.stringify([...counts]));
   });
 
+  it("applies the apps' retention from the manifest's configuration: events on removed days become EXPIRED_EVENT", () => {
+    // Keeping 2 days as of the run (2026-11-29): 2026-11-27 is the first day kept.
+    const cutoff = Date.UTC(2026, 10, 27);
+    const stdin = `${upload([webEvent(11, { timestamp: cutoff - 1 }), webEvent(12, { timestamp: cutoff })], { requestId: 'req-r' })}\n`;
+    const cfg = { runTime: INGEST + 5 * MIN, inputOrder: 'arrival', retentionDays: { shop_web: 2 } } satisfies PipeConfig;
+    const out = run(stdin, [], { CLICKSTREAM_PROCESS_CONFIG: JSON.stringify(cfg) });
+    assert.equal(out.status, 0, out.stderr);
+    const lines = out.stdout.slice(0, -1).split('\n').map((l) => JSON.parse(l) as { table: string; row: Record<string, unknown> });
+    const of = (t: string) => lines.filter((l) => l.table === t).map((l) => l.row);
+    assert.deepEqual(
+      of('bad_rows').map((r) => [r.reason_code, r.event_id, r.day]),
+      [['EXPIRED_EVENT', webEvent(11).event_id, 29]],
+    );
+    assert.deepEqual(
+      of('events').map((e) => [e.event_id, e.day]),
+      [[webEvent(12).event_id, 27]],
+    );
+    const kept = run(stdin, [], { CLICKSTREAM_PROCESS_CONFIG: JSON.stringify({ ...cfg, retentionDays: { shop_web: 0 } }) });
+    assert.equal(kept.stdout.split('\n').filter((l) => l.startsWith('{"table":"events"')).length, 2, 'retention 0 keeps everything');
+  });
+
   it('refuses a missing or invalid configuration with exit 2 and a reason, writing nothing', () => {
     const none = run('', []);
     assert.equal(none.status, 2);

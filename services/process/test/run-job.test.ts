@@ -13,6 +13,7 @@ import {
 import type { Clock, EventPublisher } from '@clickstream/lambda-kit';
 import { jobIdFor, runProcessingJob, type JobPorts } from '../src/domain/run-job.js';
 import type { TableRows } from '../src/domain/rows.js';
+import type { AppRetentionStore, StoredAppRetention } from '../src/ports/app-retention.js';
 import type { Checkpoint, CheckpointStore } from '../src/ports/checkpoint-store.js';
 import type { RawInput } from '../src/ports/raw-input.js';
 import type { SessionStateStore } from '../src/ports/session-state-store.js';
@@ -323,5 +324,51 @@ describe('runProcessingJob', () => {
     const outcome = await runProcessingJob(ports, { maxRecords: 10, settings: { lateWindowMs: 1_000, futureToleranceMs: 600_000 } });
     assert.deepEqual(outcome, { status: 'completed', jobId: jobIdFor(0, 1), events: 0, badRows: 1 });
     assert.equal(ports.writer.byJob.get(jobIdFor(0, 1))!.bad_rows[0]!.reason_code, 'LATE_EVENT');
+  });
+
+  it("applies each app's stored retention: a late event on a day it removed is EXPIRED_EVENT, the cutoff day is kept", async () => {
+    const DAY = 86_400_000;
+    const today = Date.UTC(2026, 10, 29);
+    // Late events, both within the 72 h window of their upload: one the last minute before the
+    // cutoff (today − 2 days), one the first minute of it; and the same for an app keeping everything.
+    const lateUpload = (appId: string, first: number) =>
+      JSON.stringify({
+        v: 1,
+        requestId: `req-${appId}`,
+        ingestTime: T0,
+        appId,
+        query: {},
+        body: JSON.stringify(
+          [today - 2 * DAY - 60_000, today - 2 * DAY].map((timestamp, i) => ({ event_type: '_page_view', event_id: uuid(first + i), timestamp, app_id: appId, unique_id: 'u1' })),
+        ),
+      } satisfies RawEnvelopeV1);
+    const { ports } = setup([lateUpload('shop_web', 1), lateUpload('blog_web', 3)]);
+    const stored = new Map<string, StoredAppRetention>([
+      ['shop_web', { appId: 'shop_web', retentionDays: 2, revision: 1, deleted: false }],
+      ['blog_web', { appId: 'blog_web', retentionDays: 0, revision: 1, deleted: false }],
+    ]);
+    const retention: AppRetentionStore = { get: async (id) => stored.get(id), put: async () => true, list: async () => [...stored.values()] };
+    const outcome = await runProcessingJob({ ...ports, retention }, { maxRecords: 10 });
+    assert.deepEqual(outcome, { status: 'completed', jobId: jobIdFor(0, 2), events: 3, badRows: 1 });
+    const rows = ports.writer.byJob.get(jobIdFor(0, 2))!;
+    assert.deepEqual(
+      rows.bad_rows.map((r) => [r.app_id, r.reason_code, r.event_id, `${r.year}-${r.month}-${r.day}`]),
+      [['shop_web', 'EXPIRED_EVENT', uuid(1), '2026-11-29']],
+      'the bad row is partitioned by its arrival, today',
+    );
+    assert.deepEqual(
+      rows.events.map((e) => [e.app_id, e.event_id, e.day]),
+      [
+        ['shop_web', uuid(2), 27],
+        ['blog_web', uuid(3), 26],
+        ['blog_web', uuid(4), 27],
+      ],
+    );
+    assert.ok(
+      rows.sessions.every((s) => s.app_id !== 'shop_web' || s.day === 27) && rows.users.every((u) => u.app_id !== 'shop_web' || u.day === 27),
+      'the rejected event starts no session and no user on the removed day',
+    );
+    const completed = ports.publisher.of(ProcessingCompleted)[0]!;
+    assert.ok(!completed.partitions.some((p) => p.appId === 'shop_web' && p.day === 26), 'no partition of a removed day is announced');
   });
 });

@@ -185,7 +185,7 @@ export const BadRowsTable: TableSpec = {
   columns: [
     c('request_id', 'string', 'Ingest request the row came from.'),
     c('ingest_timestamp', 'timestamp', 'When ingest accepted the request, UTC; also the partition time.'),
-    c('reason_code', 'string', 'Stable reason code, e.g. INVALID_JSON, INVALID_EVENT, APP_ID_MISMATCH.'),
+    c('reason_code', 'string', 'Stable reason code, e.g. INVALID_JSON, INVALID_EVENT, APP_ID_MISMATCH, LATE_EVENT, EXPIRED_EVENT.'),
     c('reason', 'string', 'Human explanation of what was wrong.'),
     c('event_id', 'string', 'The event id, when one could be read.'),
     c('raw', 'string', 'The offending text, verbatim (truncated to 64 KiB).'),

@@ -65,7 +65,7 @@ export function shardSettings(settings: ProcessingSettings, shards: number): Pro
 }
 
 export function sumStats(all: readonly CoreStats[]): CoreStats {
-  const total: CoreStats = { records: 0, events: 0, badRows: 0, duplicates: 0, outOfRange: 0 };
+  const total: CoreStats = { records: 0, events: 0, badRows: 0, duplicates: 0, outOfRange: 0, expired: 0, expiredBadRows: 0 };
   for (const s of all) for (const k of Object.keys(total) as (keyof CoreStats)[]) total[k] += s[k];
   return total;
 }

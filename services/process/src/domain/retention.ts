@@ -7,8 +7,7 @@ import {
 } from '@clickstream/contracts';
 import type { Clock, EventPublisher } from '@clickstream/lambda-kit';
 import type { AppRetentionStore, ExpiryAnnouncements, StoredAppRetention, WarehousePartitions } from '../ports/app-retention.js';
-
-const DAY_MS = 86_400_000;
+import { retentionCutoffMs } from './retention-cutoff.js';
 
 /**
  * Brings the copy of an app's retention up to date with an App*.v1 event. Safe to replay and to
@@ -36,8 +35,8 @@ export async function applyAppChange(
  * than `retentionDays` whole days; a day partition goes once all of it is.
  */
 export function retentionCutoff(now: number, retentionDays: number): string {
-  const today = Math.floor(now / DAY_MS) * DAY_MS;
-  return new Date(today - retentionDays * DAY_MS).toISOString().slice(0, 10);
+  // The same rule processing uses to refuse events on removed days (retention-cutoff.ts).
+  return new Date(retentionCutoffMs(now, retentionDays)).toISOString().slice(0, 10);
 }
 
 export interface RetentionPorts {

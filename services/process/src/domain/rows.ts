@@ -159,6 +159,7 @@ export type BadRowReason =
   | 'APP_ID_MISMATCH'
   | 'LATE_EVENT'
   | 'FUTURE_EVENT'
+  | 'EXPIRED_EVENT'
   | 'PLUGIN_REJECTED';
 
 export interface TableRows {

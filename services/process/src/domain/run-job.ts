@@ -1,5 +1,6 @@
 import { ProcessingCompleted, ProcessingFailed } from '@clickstream/contracts';
 import type { Clock, EventPublisher } from '@clickstream/lambda-kit';
+import type { AppRetentionStore } from '../ports/app-retention.js';
 import type { CheckpointStore, PendingJob } from '../ports/checkpoint-store.js';
 import type { PipelineConfigStore } from '../ports/pipeline-config-store.js';
 import type { EngineRun, ProcessingEngine } from '../ports/processing-engine.js';
@@ -10,6 +11,7 @@ import { defaultSettings, type ProcessingSettings } from './core/processing-core
 import type { OpenSession } from './core/session-state.js';
 import { InProcessEngine } from './in-process-engine.js';
 import { appSettingsFrom } from './pipeline-configs.js';
+import { retentionDaysByApp } from './retention-cutoff.js';
 
 export interface JobPorts {
   input: RawInput;
@@ -20,6 +22,8 @@ export interface JobPorts {
   sessionState: SessionStateStore;
   /** The apps' pipeline configurations; every app gets the defaults without it. */
   pipelineConfigs?: PipelineConfigStore;
+  /** The apps' data retention: events on days it removed are not written again. Every app keeps everything without it. */
+  retention?: AppRetentionStore;
   publisher: EventPublisher;
   clock: Clock;
 }
@@ -59,10 +63,13 @@ export async function runProcessingJob(
   let run: EngineRun | undefined;
   try {
     const configured = ports.pipelineConfigs ? appSettingsFrom(await ports.pipelineConfigs.list()) : {};
+    const retained = ports.retention ? retentionDaysByApp(await ports.retention.list()) : {};
+    // runTime is the job's start, saved with it: a rerun computes the same retention cutoffs.
     const settings: ProcessingSettings = {
       ...defaultSettings,
       ...options.settings,
       apps: { ...configured, ...options.settings?.apps },
+      retentionDays: { ...retained, ...options.settings?.retentionDays },
       runTime: job.startedAt,
     };
     run = await engine.start(job.jobId, settings, job.shards ?? 1);

@@ -1,9 +1,11 @@
 import { ProcessingCompleted } from '@clickstream/contracts';
 import type { EventPublisher } from '@clickstream/lambda-kit';
 import type { EmrJobStateStore, EmrRuns, JobFiles, RawObjects } from '../ports/emr-job.js';
+import type { AppRetentionStore } from '../ports/app-retention.js';
 import type { LaunchOutcome } from '../ports/job-launcher.js';
 import type { PipelineConfigStore } from '../ports/pipeline-config-store.js';
 import { processConfigsByApp } from './pipeline-configs.js';
+import { retentionDaysByApp } from './retention-cutoff.js';
 
 export interface EmrRunDeps {
   runs: EmrRuns;
@@ -11,6 +13,8 @@ export interface EmrRunDeps {
   raw: RawObjects;
   files: JobFiles;
   configs: PipelineConfigStore;
+  /** Each app's data retention, passed to the core so that it does not write days retention removed. */
+  retention: AppRetentionStore;
   publisher: EventPublisher;
   rawBucket: string;
   /** Objects modified this recently are left for the next run: an upload still in flight has an earlier LastModified. */
@@ -45,13 +49,14 @@ export async function startEmrRun(deps: EmrRunDeps, firedAt: Date): Promise<Laun
   if (objects.length === 0) return { status: 'idle' };
   const jobId = `job-${iso(to).replace(/[-:.]/g, '')}`;
   const apps = processConfigsByApp(await deps.configs.list());
+  const retentionDays = retentionDaysByApp(await deps.retention.list());
   const manifestKey = await deps.files.writeManifest({
     jobId,
     inputRange: { from: iso(state.processedUntil), to: iso(to) },
     rawBucket: deps.rawBucket,
     objects,
     sessionStateIn: state.sessionState ?? null,
-    config: { runTime: to, inputOrder: 'grouped', apps },
+    config: { runTime: to, inputOrder: 'grouped', apps, retentionDays },
   });
   if (!(await deps.state.start({ jobId, from: state.processedUntil, to, startedAt: firedAt.getTime() }, state.processedUntil))) {
     return { status: 'skipped', reason: 'another schedule started a run first' };

@@ -7,8 +7,9 @@ const ProcessConfig = PipelineConfig.shape.process;
 
 /**
  * The settings of one run of `process-core`, as JSON (`--config <file>` or the
- * CLICKSTREAM_PROCESS_CONFIG variable): the run's fixed time, the input order, and each app's
- * `process` section of its pipeline configuration (the job manifest carries them).
+ * CLICKSTREAM_PROCESS_CONFIG variable): the run's fixed time, the input order, each app's
+ * `process` section of its pipeline configuration and each app's data retention (the job
+ * manifest carries them).
  */
 export const PipeConfig = z.object({
   /** Epoch ms or ISO time; fixed per job so that a rerun gives the same rows. */
@@ -21,6 +22,8 @@ export const PipeConfig = z.object({
   apps: z.record(AppId, ProcessConfig).default({}),
   /** For apps not listed; the contract's defaults when absent. */
   defaultApp: ProcessConfig.optional(),
+  /** Per app, the days of data its retention keeps (0 or not listed: everything); the cutoff is computed from `runTime`. */
+  retentionDays: z.record(AppId, z.number().int().nonnegative()).default({}),
 });
 export type PipeConfig = z.input<typeof PipeConfig>;
 
@@ -35,5 +38,6 @@ export function settingsFromPipeConfig(json: unknown): ProcessingSettings {
     inputOrder: c.inputOrder,
     apps: Object.fromEntries(Object.entries(c.apps).map(([app, p]) => [app, appProcessingFrom(p)])),
     ...(c.defaultApp ? { defaultApp: appProcessingFrom(c.defaultApp) } : {}),
+    retentionDays: c.retentionDays,
   };
 }

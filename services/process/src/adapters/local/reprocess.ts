@@ -6,8 +6,10 @@ import { dirname, join } from 'node:path';
 import { defaultSettings, type CoreStats } from '../../domain/core/processing-core.js';
 import { defaultAppProcessing } from '../../domain/pipeline/registry.js';
 import { appSettingsFrom } from '../../domain/pipeline-configs.js';
+import { retentionCutoffMs } from '../../domain/retention-cutoff.js';
 import type { WriteResult } from '../../ports/table-writer.js';
 import { DuckDbTableWriter } from './duckdb-table-writer.js';
+import { ObjectStoreAppRetention } from './object-store-app-retention.js';
 import { ObjectStoreOutbox } from './object-store-outbox.js';
 import { ObjectStorePipelineConfigs } from './object-store-pipeline-configs.js';
 import { listRawFiles, readRawFile } from './raw-files.js';
@@ -33,13 +35,24 @@ export interface ReprocessResult extends WriteResult {
   badRows: number;
   /** Partitions whose files were replaced (or removed: nothing of the range is left in them). */
   replaced: string[];
+  /**
+   * The app's data retention when the reprocess started. Days of the range before its cutoff
+   * (`expiredDays`) were removed by retention: nothing is written for them and their partitions are
+   * left alone. `cutoff` is null when the app keeps everything.
+   */
+  retention: { retentionDays: number; cutoff: string | null; expiredDays: string[] };
+  /** Events dropped as EXPIRED_EVENT bad rows: their day is before the cutoff. */
+  expiredEvents: number;
+  /** Bad rows not written because their own day (of arrival) is before the cutoff. */
+  expiredBadRows: number;
 }
 
 const DAY = 86_400_000;
 /** Compressed raw input from which a rebuild is worth starting worker threads for (~40k events). */
 const SHARDED_FROM_BYTES = 4 * 1024 * 1024;
 const TABLES: TableName[] = ['events', 'sessions', 'users', 'items', 'bad_rows'];
-const day = (ms: number) => new Date(ms).toISOString().slice(0, 10).replaceAll('-', '');
+const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+const day = (ms: number) => isoDay(ms).replaceAll('-', '');
 
 /**
  * Rebuilds an app's partitions of the UTC days [from, to) from its raw files, then swaps them in.
@@ -53,6 +66,10 @@ const day = (ms: number) => new Date(ms).toISOString().slice(0, 10).replaceAll('
  * started (the running platform's job) are moved into the new folder, not lost. The announcement
  * goes to the outbox, published by the platform at its next run or start. A crash at any point is
  * repaired by running the same command again: the job id and file names derive from the range.
+ *
+ * Days retention already removed (before the app's cutoff as of the start, the rule retention
+ * applies) are not rebuilt: their events become EXPIRED_EVENT bad rows, nothing is written on
+ * them, and their partitions are not touched (a leftover there is retention's to remove and announce).
  */
 export async function reprocess(o: ReprocessOptions): Promise<ReprocessResult> {
   const now = o.now ?? Date.now;
@@ -63,6 +80,10 @@ export async function reprocess(o: ReprocessOptions): Promise<ReprocessResult> {
   const apps = appSettingsFrom(await new ObjectStorePipelineConfigs(objects).list());
   const app = apps[o.appId] ?? defaultAppProcessing;
   const lateWindow = app.lateWindowMs ?? defaultSettings.lateWindowMs;
+  const retentionDays = (await new ObjectStoreAppRetention(objects).get(o.appId))?.retentionDays ?? 0;
+  const keepsFrom = retentionDays > 0 ? retentionCutoffMs(startedAt, retentionDays) : Number.NEGATIVE_INFINITY;
+  const expiredDays: string[] = [];
+  for (let d = o.from; d < Math.min(o.to, keepsFrom); d += DAY) expiredDays.push(isoDay(d));
   const jobId = `reprocess-${o.appId}-${day(o.from)}-${day(o.to - DAY)}`;
   const work = join(o.dataDir, 'process', 'reprocess', jobId);
   await rm(work, { recursive: true, force: true });
@@ -70,7 +91,7 @@ export async function reprocess(o: ReprocessOptions): Promise<ReprocessResult> {
 
   const locations = TABLES.flatMap((table) => {
     const out: string[] = [];
-    for (let d = o.from; d < o.to; d += DAY) {
+    for (let d = Math.max(o.from, keepsFrom); d < o.to; d += DAY) {
       const t = new Date(d);
       out.push(partitionLocation({ table, appId: o.appId, year: t.getUTCFullYear(), month: t.getUTCMonth() + 1, day: t.getUTCDate() }));
     }
@@ -93,7 +114,15 @@ export async function reprocess(o: ReprocessOptions): Promise<ReprocessResult> {
     const shards = totalBytes >= SHARDED_FROM_BYTES ? engine.shardsFor(Number.MAX_SAFE_INTEGER) : 1;
     const run = await engine.start(
       jobId,
-      { ...defaultSettings, runTime: o.to + lateWindow, apps: { [o.appId]: app }, partitionRange: { from: o.from, to: o.to } },
+      {
+        ...defaultSettings,
+        runTime: o.to + lateWindow,
+        apps: { [o.appId]: app },
+        partitionRange: { from: o.from, to: o.to },
+        // The cutoff as of now (what retention has removed), not as of the range's end.
+        retentionDays: { [o.appId]: retentionDays },
+        retentionTime: startedAt,
+      },
       shards,
     );
     try {
@@ -154,7 +183,17 @@ export async function reprocess(o: ReprocessOptions): Promise<ReprocessResult> {
   };
   await new ObjectStoreOutbox(objects).add(jobId, detail);
   await rm(work, { recursive: true, force: true });
-  return { jobId, rawFiles: files.length, events: stats.events, badRows: stats.badRows, replaced, ...result };
+  return {
+    jobId,
+    rawFiles: files.length,
+    events: stats.events,
+    badRows: stats.badRows,
+    replaced,
+    retention: { retentionDays, cutoff: retentionDays > 0 ? isoDay(keepsFrom) : null, expiredDays },
+    expiredEvents: stats.expired,
+    expiredBadRows: stats.expiredBadRows,
+    ...result,
+  };
 }
 
 async function filesIn(dir: string): Promise<string[]> {

@@ -10,6 +10,7 @@ import { fastParseEvent } from './fast-event-parse.js';
 import { badRow, str, toEventRow, toWorkingEvent } from './event-row.js';
 import { OpenSession } from './session-state.js';
 import { sqlTimestamp } from '../time.js';
+import { retentionCutoffMs } from '../retention-cutoff.js';
 
 export interface ProcessingSettings {
   /** Events older than this (after skew correction) are bad rows, for apps whose settings do not say otherwise. */
@@ -25,6 +26,15 @@ export interface ProcessingSettings {
   apps?: Readonly<Record<string, AppProcessing>>;
   /** For apps not in `apps`; the pipeline configuration's defaults when absent. */
   defaultApp?: AppProcessing;
+  /**
+   * Per app, the days of data its retention keeps (0 or absent: everything). An event whose day
+   * (UTC, of its corrected time) is before the cutoff (`retentionTime`'s day minus these days, as
+   * retention computes it) is a bad row (EXPIRED_EVENT), and no row is written on such a day: it
+   * would bring back a partition retention removed.
+   */
+  retentionDays?: Readonly<Record<string, number>>;
+  /** The time retention cutoffs are computed from; `runTime` when absent. Fixed per run, never the clock. */
+  retentionTime?: number;
   /**
    * `arrival` (default): input in the order it arrived (the durable log); a user's state is
    * flushed once they have been idle for the session timeout plus `sessionGraceMs`.
@@ -73,6 +83,10 @@ export interface CoreStats {
   duplicates: number;
   /** Events outside `partitionRange` (reprocessing), skipped. */
   outOfRange: number;
+  /** Events on a day the app's retention removed (EXPIRED_EVENT bad rows). */
+  expired: number;
+  /** Bad rows not written because their own partition day is one the app's retention removed. */
+  expiredBadRows: number;
 }
 
 interface ServerSession {
@@ -90,6 +104,13 @@ interface UserState {
   servers: ServerSession[];
   sessions: Map<string, SessionAggregate>;
   user?: UserAggregate;
+}
+
+/** What the core holds per app for the run: its settings and the first instant its retention keeps. */
+interface AppRun {
+  settings: AppProcessing;
+  /** Epoch ms of the retention cutoff's midnight; -Infinity when the app keeps everything. */
+  keepsFrom: number;
 }
 
 /** An app's steps, and whether any of them may change the row's attribute objects in place (then each event gets copies). */
@@ -115,13 +136,13 @@ const SERVER_SESSIONS_KEPT = 8;
  * run emitted: the open server sessions it hands over. Hand them over before the envelopes.
  */
 export class ProcessingCore {
-  readonly stats: CoreStats = { records: 0, events: 0, badRows: 0, duplicates: 0, outOfRange: 0 };
+  readonly stats: CoreStats = { records: 0, events: 0, badRows: 0, duplicates: 0, outOfRange: 0, expired: 0, expiredBadRows: 0 };
   private readonly users = new Map<string, UserState>();
   /** Per app: keyed by the event id alone (no key string to build and hash per event). */
   private readonly dedupe = new Map<string, DedupeWindow>();
   private readonly dedupeSize: number;
   private readonly steps = new Map<string, AppSteps>();
-  private readonly appCache = new Map<string, AppProcessing>();
+  private readonly appCache = new Map<string, AppRun>();
   private readonly grace: number;
   private readonly maxOpenUsers: number;
   private seq = 0;
@@ -190,13 +211,21 @@ export class ProcessingCore {
   }
 
   private appSettings(appId: string): AppProcessing {
-    let app = this.appCache.get(appId);
-    if (!app) {
-      const { apps } = this.settings;
-      app = (apps && Object.hasOwn(apps, appId) ? apps[appId] : undefined) ?? this.settings.defaultApp ?? defaultAppProcessing;
-      this.appCache.set(appId, app);
+    return this.appRun(appId).settings;
+  }
+
+  /** An app's settings and retention cutoff, worked out once per run. */
+  private appRun(appId: string): AppRun {
+    let run = this.appCache.get(appId);
+    if (!run) {
+      const { apps, retentionDays } = this.settings;
+      const settings = (apps && Object.hasOwn(apps, appId) ? apps[appId] : undefined) ?? this.settings.defaultApp ?? defaultAppProcessing;
+      const days = retentionDays && Object.hasOwn(retentionDays, appId) ? retentionDays[appId]! : 0;
+      const keepsFrom = days > 0 ? retentionCutoffMs(this.settings.retentionTime ?? this.settings.runTime, days) : Number.NEGATIVE_INFINITY;
+      run = { settings, keepsFrom };
+      this.appCache.set(appId, run);
     }
-    return app;
+    return run;
   }
 
   private stepsOf(appId: string): AppSteps {
@@ -236,7 +265,9 @@ export class ProcessingCore {
       this.evictIdle();
     }
     const skew = clockSkew(envelope, settings.futureToleranceMs);
-    const app = this.appSettings(envelope.appId);
+    const appRun = this.appRun(envelope.appId);
+    const app = appRun.settings;
+    const keepsFrom = appRun.keepsFrom;
     const lateWindow = app.lateWindowMs ?? settings.lateWindowMs;
     const upload = { requestId: envelope.requestId, ingestTime: envelope.ingestTime, platform: envelope.platform ?? null };
     const ingestTimestamp = sqlTimestamp(envelope.ingestTime);
@@ -266,6 +297,12 @@ export class ProcessingCore {
       }
       if (time > envelope.ingestTime + settings.futureToleranceMs) {
         this.bad(badRow(envelope, 'FUTURE_EVENT', 'Event time is in the future.', JSON.stringify(element), event.event_id));
+        continue;
+      }
+      // Before the range check: which records' bad rows a run writes must not depend on the range.
+      if (time < keepsFrom) {
+        this.stats.expired++;
+        this.bad(badRow(envelope, 'EXPIRED_EVENT', "Event falls on a day the app's data retention already removed.", JSON.stringify(element), event.event_id));
         continue;
       }
       const range = settings.partitionRange;
@@ -393,10 +430,13 @@ export class ProcessingCore {
 
   private bad(row: BadRow): void {
     const range = this.settings.partitionRange;
-    if (range) {
-      // Reprocessing works on whole UTC days: a bad row is in range when its partition day is.
-      const day = Date.UTC(row.year, row.month - 1, row.day);
-      if (day < range.from || day >= range.to) return;
+    const day = Date.UTC(row.year, row.month - 1, row.day);
+    // Reprocessing works on whole UTC days: a bad row is in range when its partition day is.
+    if (range && (day < range.from || day >= range.to)) return;
+    // A bad row partitioned (by ingest time) on a day retention removed would bring the day back.
+    if (this.settings.retentionDays && day < this.appRun(row.app_id).keepsFrom) {
+      this.stats.expiredBadRows++;
+      return;
     }
     this.stats.badRows++;
     this.sink.row('bad_rows', row);
