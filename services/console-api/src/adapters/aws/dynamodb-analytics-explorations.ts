@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, paginateQuery, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
 import type { SavedExploration, SavedExplorationInput, SavedExplorations } from '../../ports/analytics.js';
 
@@ -12,19 +12,8 @@ export class DynamoDbSavedExplorations implements SavedExplorations {
 
   async list(projectId: string): Promise<SavedExploration[]> {
     const out: SavedExploration[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.doc.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': pk(projectId) },
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of page.Items ?? []) out.push(item.exploration as SavedExploration);
-      start = page.LastEvaluatedKey;
-    } while (start);
+    const pages = paginateQuery({ client: this.doc }, { TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk(projectId) } });
+    for await (const page of pages) for (const item of page.Items ?? []) out.push(item.exploration as SavedExploration);
     return out.sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
   }
 

@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { paginateQuery, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import type { Outbox, OutboxMessage, OutboxRecord } from '../../ports/outbox.js';
 
@@ -87,9 +87,7 @@ export class DynamoDbOutbox implements Outbox {
       ConsistentRead: true,
     };
     const out: OutboxRecord[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.doc.send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
+    for await (const page of paginateQuery({ client: this.doc }, input)) {
       for (const raw of page.Items ?? []) {
         const i = Item.parse(raw);
         out.push({
@@ -104,8 +102,7 @@ export class DynamoDbOutbox implements Outbox {
         });
         if (out.length >= limit) return out;
       }
-      start = page.LastEvaluatedKey;
-    } while (start);
+    }
     return out;
   }
 

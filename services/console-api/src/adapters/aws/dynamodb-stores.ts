@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, paginateQuery, PutCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { ConsoleApp, MetadataAnnotation, PipelineVersion, Project, type MetadataKind } from '../../domain/model.js';
 import type { AppStore, MetadataStore, PipelineConfigStore, ProjectStore } from '../../ports/control-plane.js';
 import type { OutboxMessage } from '../../ports/outbox.js';
@@ -31,12 +31,7 @@ export async function conditional(write: Promise<unknown>): Promise<boolean> {
 /** Every item of a partition (optionally a key range), across pages. */
 export async function queryAll(doc: DynamoDBDocumentClient, input: QueryCommandInput): Promise<Record<string, unknown>[]> {
   const out: Record<string, unknown>[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await doc.send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
-    out.push(...(page.Items ?? []));
-    start = page.LastEvaluatedKey;
-  } while (start);
+  for await (const page of paginateQuery({ client: doc }, input)) out.push(...(page.Items ?? []));
   return out;
 }
 

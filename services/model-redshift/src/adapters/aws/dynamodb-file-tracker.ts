@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, paginateQuery, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { TableName } from '@clickstream/contracts';
 import { systemClock, type Clock } from '@clickstream/lambda-kit';
 import type { FailureOutcome, FileFilter, FileRecord, FileStatus, FileTracker, LeaseStore, TrackedFile } from '../../ports/file-tracker.js';
@@ -60,22 +60,18 @@ export class DynamoDbFileTracker implements FileTracker {
 
   async countByStatus(status: FileStatus): Promise<number> {
     let n = 0;
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.doc.send(
-        new QueryCommand({
-          TableName: this.table,
-          IndexName: 'by-status',
-          KeyConditionExpression: '#s = :s',
-          ExpressionAttributeNames: { '#s': 'status' },
-          ExpressionAttributeValues: { ':s': status },
-          Select: 'COUNT',
-          ExclusiveStartKey: start,
-        }),
-      );
-      n += page.Count ?? 0;
-      start = page.LastEvaluatedKey;
-    } while (start);
+    const pages = paginateQuery(
+      { client: this.doc },
+      {
+        TableName: this.table,
+        IndexName: 'by-status',
+        KeyConditionExpression: '#s = :s',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':s': status },
+        Select: 'COUNT',
+      },
+    );
+    for await (const page of pages) n += page.Count ?? 0;
     return n;
   }
 
@@ -197,22 +193,21 @@ export class DynamoDbFileTracker implements FileTracker {
 
   private async queryStatus(status: FileStatus, limit: number, filter?: string, values: Record<string, unknown> = {}): Promise<FileRecord[]> {
     const out: FileRecord[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.doc.send(
-        new QueryCommand({
-          TableName: this.table,
-          IndexName: 'by-status',
-          KeyConditionExpression: '#s = :s',
-          ...(filter ? { FilterExpression: filter } : {}),
-          ExpressionAttributeNames: { '#s': 'status', ...(filter?.includes('#t') ? { '#t': 'table' } : {}) },
-          ExpressionAttributeValues: { ':s': status, ...values },
-          ExclusiveStartKey: start,
-        }),
-      );
+    const pages = paginateQuery(
+      { client: this.doc },
+      {
+        TableName: this.table,
+        IndexName: 'by-status',
+        KeyConditionExpression: '#s = :s',
+        ...(filter ? { FilterExpression: filter } : {}),
+        ExpressionAttributeNames: { '#s': 'status', ...(filter?.includes('#t') ? { '#t': 'table' } : {}) },
+        ExpressionAttributeValues: { ':s': status, ...values },
+      },
+    );
+    for await (const page of pages) {
       out.push(...((page.Items ?? []) as FileRecord[]));
-      start = page.LastEvaluatedKey;
-    } while (start && out.length < limit);
+      if (out.length >= limit) break;
+    }
     return out.slice(0, limit);
   }
 }
