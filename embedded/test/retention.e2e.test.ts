@@ -1,8 +1,9 @@
-// Data retention end to end in the embedded runtime: an app created in the console with
-// retentionDays 1 (AppRegistered.v1 through the outbox → process's copy), events of two days ago
-// and of today processed and loaded, then the daily retention run: the old day's files are gone,
-// its partitions leave the catalog, Redshift (the DuckDB stand-in) loses its rows, and the views,
-// the Redshift stand-in and the console's count agree on what is left.
+// Data retention end to end in the embedded runtime: an app created in the console keeping
+// everything, events of two days ago and of today processed and loaded, then its retention set to
+// 1 day (AppUpdated.v1 through the outbox → process's copy) and the daily retention run: the old
+// day's files are gone, its partitions leave the catalog, Redshift (the DuckDB stand-in) loses its
+// rows, and the views, the Redshift stand-in and the console's count agree on what is left. A late
+// event of the removed day then becomes an EXPIRED_EVENT bad row instead of bringing the day back.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
@@ -63,8 +64,10 @@ describe('data retention: console setting → process deletes old partitions →
 
   it('removes the expired day everywhere and keeps today', async () => {
     assert.equal((await admin.fetch('/api/projects', { method: 'POST', body: JSON.stringify({ projectId: 'shop', name: 'Shop' }) })).status, 201);
-    const created = await admin.fetch('/api/projects/shop/apps', { method: 'POST', body: JSON.stringify({ appId: APP, name: 'Web', platform: 'Web', allowedOrigins: ['*'], retentionDays: 1 }) });
-    assert.equal(created.status, 201, await created.text());
+    const created = await admin.fetch('/api/projects/shop/apps', { method: 'POST', body: JSON.stringify({ appId: APP, name: 'Web', platform: 'Web', allowedOrigins: ['*'], retentionDays: 0 }) });
+    const createdText = await created.text();
+    assert.equal(created.status, 201, createdText);
+    const { revision } = JSON.parse(createdText) as { revision: number };
     const pipeline = await admin.fetch('/api/projects/shop/pipeline', {
       method: 'PUT',
       body: JSON.stringify({ basedOnVersion: 0, config: { model: { targets: ['athena', 'redshift'] } } }),
@@ -81,6 +84,9 @@ describe('data retention: console setting → process deletes old partitions →
     assert.ok((await filesUnder(oldFolder)).length > 0, `processing wrote ${oldDay}`);
     assert.equal(await count(`SELECT count(*) AS n FROM events_deduped WHERE app_id = '${APP}'`), 5);
 
+    const tightened = await admin.fetch(`/api/apps/${APP}`, { method: 'PATCH', body: JSON.stringify({ retentionDays: 1, revision }) });
+    assert.equal(tightened.status, 200, await tightened.text());
+    await runtime.bus.drain();
     await runtime.runJob('process.schedule-apply-retention');
 
     // Files: every table's partitions of the old day are gone; today's stay.
@@ -106,6 +112,15 @@ describe('data retention: console setting → process deletes old partitions →
     assert.equal(counted.events, 2);
     const health = (await (await admin.fetch('/api/pipeline/health')).json()) as { latest: Record<string, { summary: { appId: string } }> };
     assert.equal(health.latest['PartitionsExpired.v1']?.summary.appId, APP);
+
+    // A late event of the removed day (inside the 72 h late window) does not bring the day back.
+    const late = event(old + 180_000, 'u-4');
+    await collect([late]);
+    await runtime.runJob('process.schedule-start-job');
+    assert.deepEqual(await filesUnder(oldFolder), [], `${oldDay} stays removed`);
+    const [refused] = await runtime.warehouse.query<{ reason_code: string }>(`SELECT reason_code FROM bad_rows WHERE event_id = '${late.event_id}'`);
+    assert.equal(refused?.reason_code, 'EXPIRED_EVENT');
+    assert.equal(await count(`SELECT count(*) AS n FROM events_deduped WHERE app_id = '${APP}'`), 2);
 
     // Redshift (the DuckDB stand-in; one process at a time may open it).
     await runtime.close();
