@@ -4,17 +4,15 @@
 // read in. Local adapters and the real load state machine here; DynamoDB in dynamodb-file-tracker.test.ts.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { PartitionsExpired, ProcessingCompleted, partitionLocation, type DetailOf, type TableName } from '@clickstream/contracts';
-import type { Context } from 'aws-lambda';
+import { ProcessingCompleted, partitionLocation, type TableName } from '@clickstream/contracts';
 import { ObjectStoreFileTracker } from '../src/adapters/local/object-store-file-tracker.js';
 import { expireTrackedFiles } from '../src/domain/expired-files.js';
 import { expirePartitions } from '../src/domain/retention.js';
 import { trackRunFiles } from '../src/domain/track-files.js';
-import { handler } from '../src/handlers/on-partitions-expired.js';
 import type { FileRecord, TrackedFile } from '../src/ports/file-tracker.js';
 import { eventRow, harness, writeParquet, type Harness } from './support/harness.js';
+import { deliver, expired, type Day } from './support/partitions-expired.js';
 
-type Day = { year: number; month: number; day: number };
 const OLD: Day = { year: 2026, month: 11, day: 26 };
 const KEPT: Day = { year: 2026, month: 11, day: 28 };
 const CUTOFF = '2026-11-28';
@@ -23,23 +21,6 @@ const job = (n: number) => `job-${String(n * 10).padStart(20, '0')}-${String(n *
 function tracked(table: TableName, appId: string, day: Day, n: number): TrackedFile {
   return { key: `${partitionLocation({ table, appId, ...day })}/${job(n)}.parquet`, table, appId, rows: 1, jobId: job(n) };
 }
-
-function expired(table: TableName, appId: string, days: Day[] = [OLD]): DetailOf<typeof PartitionsExpired> {
-  return PartitionsExpired.schema.parse({
-    appId,
-    table,
-    cutoff: CUTOFF,
-    retentionDays: 1,
-    partitions: days.map((d) => ({ table, appId, ...d, location: partitionLocation({ table, appId, ...d }) })),
-    expiredAt: '2026-11-29T03:15:00.000Z',
-  });
-}
-
-const deliver = (detail: DetailOf<typeof PartitionsExpired>, id = 'evt-1') =>
-  handler(
-    { version: '0', id, 'detail-type': PartitionsExpired.detailType, source: PartitionsExpired.source, account: '0', time: '2026-11-29T03:15:00Z', region: 'eu-west-1', resources: [], detail } as never,
-    { functionName: 'on-partitions-expired', awsRequestId: 'r' } as Context,
-  );
 
 const statusOf = async (h: Harness, f: TrackedFile) => (await h.files.get(f.key))?.status;
 const record = async (h: Harness, f: TrackedFile): Promise<FileRecord> => {
@@ -70,7 +51,7 @@ describe('tracked files of expired partitions', () => {
     assert.equal(await h.files.markLoaded([loaded.key], 'L-4', now), 1);
 
     h.clock.advance(1_000);
-    await deliver(expired('events', 'shop_web'));
+    await deliver(expired('events', 'shop_web', [OLD]));
     assert.deepEqual(
       await Promise.all([fresh, retrying, exhausted, loaded, otherApp, otherTable].map((f) => statusOf(h, f))),
       ['EXPIRED', 'EXPIRED', 'EXPIRED', 'LOADED', 'NEW', 'NEW'],
@@ -90,10 +71,10 @@ describe('tracked files of expired partitions', () => {
   it('replays change nothing: the event again moves nothing, the processing run again records nothing', async (t) => {
     const h = await harness(t);
     const a = await record(h, tracked('events', 'shop_web', OLD, 1));
-    await deliver(expired('events', 'shop_web'));
+    await deliver(expired('events', 'shop_web', [OLD]));
     const after = await h.files.get(a.key);
     h.clock.advance(60_000);
-    await deliver(expired('events', 'shop_web'), 'evt-replay');
+    await deliver(expired('events', 'shop_web', [OLD]), 'evt-replay');
     assert.deepEqual(await h.files.get(a.key), after);
 
     const run = ProcessingCompleted.schema.parse({ ...ProcessingCompleted.example, jobId: a.jobId, files: [{ table: 'events', appId: 'shop_web', key: a.key, rows: 1 }] });
@@ -114,7 +95,7 @@ describe('tracked files of expired partitions', () => {
       let loadEnded = false;
       const outcome = await expirePartitions(
         h.ports,
-        expired('events', 'shop_web'),
+        expired('events', 'shop_web', [OLD]),
         options(async (ms) => {
           h.clock.advance(ms);
           // Later sleeps are the DELETE's polls: give the DuckDB stand-in time to run it.
@@ -149,7 +130,7 @@ describe('tracked files of expired partitions', () => {
     assert.equal(await h.files.claim(orphan, 'L-dead', h.clock.now()), true);
     h.clock.advance(2_000);
 
-    await deliver(expired('events', 'shop_web'));
+    await deliver(expired('events', 'shop_web', [OLD]));
     assert.equal(await statusOf(h, orphan), 'EXPIRED');
     assert.equal(await h.files.markLoaded([orphan.key], 'L-dead', h.clock.now()), 0);
     assert.equal(await h.files.markFailed([{ key: orphan.key, attempts: 1, nextAttemptAt: h.clock.now() }], 'L-dead', 'late', h.clock.now()), 0);
@@ -163,7 +144,7 @@ describe('tracked files of expired partitions', () => {
     assert.equal(await h.ports.leases.acquire('events', 'chain-1', h.clock.now(), 600_000), true);
     assert.equal(await h.files.claim(claimed, 'L-1', h.clock.now()), true);
     await assert.rejects(
-      expirePartitions(h.ports, expired('events', 'shop_web'), { ...options(async (ms) => h.clock.advance(ms)), leaseWaitMs: 3_000 }),
+      expirePartitions(h.ports, expired('events', 'shop_web', [OLD]), { ...options(async (ms) => h.clock.advance(ms)), leaseWaitMs: 3_000 }),
       /stayed leased by a load/,
     );
     assert.deepEqual([await statusOf(h, claimed), await statusOf(h, waiting)], ['LOADING', 'EXPIRED']);

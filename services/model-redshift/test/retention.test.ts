@@ -3,12 +3,11 @@
 // replays change nothing, and a running load is never interleaved with.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { PartitionsExpired, partitionLocation, type DetailOf, type TableName } from '@clickstream/contracts';
-import type { Context } from 'aws-lambda';
+import type { TableName } from '@clickstream/contracts';
 import { expirePartitions, expiryStatements } from '../src/domain/retention.js';
-import { handler } from '../src/handlers/on-partitions-expired.js';
 import type { StatementRunner } from '../src/ports/statement-runner.js';
 import { badRow, eventRow, harness, itemRow, sessionRow, userRow, writeParquet, type Harness } from './support/harness.js';
+import { deliver, expired } from './support/partitions-expired.js';
 
 const D26 = { year: 2026, month: 11, day: 26 };
 const D28 = { year: 2026, month: 11, day: 28 };
@@ -21,23 +20,6 @@ async function load(h: Harness, table: TableName, appId: string, rows: Record<st
   const execution = await h.run(table);
   assert.equal(execution.status, 'SUCCEEDED', execution.error);
 }
-
-function expired(table: TableName, appId: string, days: (typeof D26)[], cutoff = '2026-11-28'): DetailOf<typeof PartitionsExpired> {
-  return PartitionsExpired.schema.parse({
-    appId,
-    table,
-    cutoff,
-    retentionDays: 1,
-    partitions: days.map((d) => ({ table, appId, ...d, location: partitionLocation({ table, appId, ...d }) })),
-    expiredAt: '2026-11-29T03:15:00.000Z',
-  });
-}
-
-const deliver = (detail: DetailOf<typeof PartitionsExpired>, id = 'evt-1') =>
-  handler(
-    { version: '0', id, 'detail-type': PartitionsExpired.detailType, source: PartitionsExpired.source, account: '0', time: '2026-11-29T03:15:00Z', region: 'eu-west-1', resources: [], detail } as never,
-    { functionName: 'on-partitions-expired', awsRequestId: 'r' } as Context,
-  );
 
 const rows = (h: Harness, sql: string) => h.db.query(sql);
 
