@@ -1,7 +1,9 @@
 // Shared builders for the processing tests: one upload (ingest envelope) and one SDK event.
-import type { RawEnvelopeHeader, RawEnvelopeV1 } from '@clickstream/contracts';
+import type { EventContract, RawEnvelopeHeader, RawEnvelopeV1 } from '@clickstream/contracts';
+import type { EventPublisher } from '@clickstream/lambda-kit';
 import { encodedLine } from '@clickstream/traffic-generator';
 import { defaultSettings, type ProcessingSettings } from '../src/domain/process-envelopes.js';
+import type { RawInput } from '../src/ports/raw-input.js';
 
 export const MIN = 60_000;
 export const HOUR = 60 * MIN;
@@ -53,4 +55,25 @@ export function upload(body: unknown[], over: Partial<RawEnvelopeHeader> = {}): 
 /** The same upload as raw files written before v2 hold it: a RawEnvelopeV1 line (the body as a JSON string). */
 export function uploadV1(body: unknown[] | string, over: Partial<RawEnvelopeHeader> = {}): string {
   return JSON.stringify({ v: 1, ...header(over), body: typeof body === 'string' ? body : JSON.stringify(body) } satisfies RawEnvelopeV1);
+}
+
+/** Stream input over records held in memory (positions are indexes). */
+export const recordsInput = (records: readonly string[]): RawInput => ({
+  end: async () => records.length,
+  read: async function* (from, to) {
+    yield* records.slice(from, to);
+  },
+});
+
+/** A publisher that fails the first ProcessingCompleted.v1, as a process killed after writing and before announcing would; the rest succeed. */
+export function crashingOnFirstCompletion(): EventPublisher {
+  let failNext = true;
+  return {
+    publish: async <C extends EventContract>(contract: C) => {
+      if (contract.detailType === 'ProcessingCompleted.v1' && failNext) {
+        failNext = false;
+        throw new Error('process killed before announcing');
+      }
+    },
+  };
 }

@@ -7,14 +7,13 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { EventContract } from '@clickstream/contracts';
-import type { EventPublisher } from '@clickstream/lambda-kit';
 import { DuckDbWarehouse, FsObjectStore, sqlString } from '@clickstream/runtime';
 import { rawRecords } from '@clickstream/traffic-generator';
 import { DuckDbTableWriter } from '../src/adapters/local/duckdb-table-writer.js';
 import { ObjectStoreCheckpoints } from '../src/adapters/local/object-store-checkpoints.js';
 import { ObjectStoreSessionState } from '../src/adapters/local/object-store-session-state.js';
 import { runProcessingJob, type JobPorts } from '../src/domain/run-job.js';
+import { crashingOnFirstCompletion, recordsInput } from './fixtures.js';
 
 const FROM = Date.UTC(2026, 10, 1);
 
@@ -36,18 +35,10 @@ describe('crash and rerun with the DuckDB writer', () => {
       await rm(dir, { recursive: true, force: true });
     });
     const records = [...rawRecords({ seed: 'crash', from: FROM, to: FROM + 12 * 3600_000, events: 3000 })];
-    let failNext = true;
-    const publisher: EventPublisher = {
-      publish: async <C extends EventContract>(contract: C) => {
-        if (contract.detailType === 'ProcessingCompleted.v1' && failNext) {
-          failNext = false;
-          throw new Error('process killed before announcing');
-        }
-      },
-    };
+    const publisher = crashingOnFirstCompletion();
     const objects = new FsObjectStore(join(dir, 'objects'));
     const ports: JobPorts = {
-      input: { end: async () => records.length, read: async function* (from, to) { yield* records.slice(from, to); } },
+      input: recordsInput(records),
       checkpoints: new ObjectStoreCheckpoints(objects),
       writer: new DuckDbTableWriter(warehouse, join(dir, 'staging')),
       sessionState: new ObjectStoreSessionState(objects),

@@ -8,8 +8,6 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { EventContract } from '@clickstream/contracts';
-import type { EventPublisher } from '@clickstream/lambda-kit';
 import { DuckDbWarehouse, FsObjectStore, sqlString } from '@clickstream/runtime';
 import { rawRecords } from '@clickstream/traffic-generator';
 import { DuckDbTableWriter } from '../src/adapters/local/duckdb-table-writer.js';
@@ -20,6 +18,7 @@ import { defaultSettings, type OutputTable, type ProcessingSettings, type RowOf 
 import { InProcessEngine } from '../src/domain/in-process-engine.js';
 import type { TableRows } from '../src/domain/rows.js';
 import { runProcessingJob, type JobPorts } from '../src/domain/run-job.js';
+import { crashingOnFirstCompletion, recordsInput } from './fixtures.js';
 import type { EngineResult, ProcessingEngine } from '../src/ports/processing-engine.js';
 import type { TableOutput, TableWriter } from '../src/ports/table-writer.js';
 
@@ -111,18 +110,10 @@ describe('sharded processing', () => {
 
   it('a crashed sharded job reruns with its stored shard count into the same files, whatever the engine now prefers', async (t) => {
     const { dir, warehouse, writer } = await tempWarehouse(t);
-    let failNext = true;
-    const publisher: EventPublisher = {
-      publish: async <C extends EventContract>(contract: C) => {
-        if (contract.detailType === 'ProcessingCompleted.v1' && failNext) {
-          failNext = false;
-          throw new Error('process killed before announcing');
-        }
-      },
-    };
+    const publisher = crashingOnFirstCompletion();
     const objects = new FsObjectStore(join(dir, 'objects'));
     const ports: JobPorts = {
-      input: { end: async () => records.length, read: async function* (from, to) { yield* records.slice(from, to); } },
+      input: recordsInput(records),
       checkpoints: new ObjectStoreCheckpoints(objects),
       writer,
       engine: new WorkerEngine(writer, { threads: 2, recordsPerShard: 1000 }),
