@@ -6,34 +6,18 @@ import { sqlTimestamp, utcParts } from '../time.js';
 const RAW_LIMIT = 64 * 1024;
 export const str = (v: unknown): string | null => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : null);
 
-/**
- * The event's row before any step ran; enrichment columns start empty. With `copy`, the
- * attribute, user attribute and item objects are copies that steps may change in place; without
- * it they are the event's own, for steps that never change them (the built-in ones change them
- * only by copy on write) — copying every event's objects was a visible share of a run.
- * `ingestTimestamp` is the upload's ingest time as text (the same for all of its events).
- */
-export function toWorkingEvent(envelope: RawEnvelopeHeader, e: ClickstreamEvent, time: number, ingestTimestamp: string, copy: boolean): WorkingEvent {
+/** The event's row before any step ran; enrichment columns start empty. Copies what steps may change. */
+export function toWorkingEvent(envelope: RawEnvelopeHeader, e: ClickstreamEvent, time: number): WorkingEvent {
+  const a = { ...(e.attributes ?? {}) };
   const userId = e.user?._user_id?.value;
-  let a: WorkingEvent['attributes'];
-  let user: WorkingEvent['user_attributes'];
-  let items: WorkingEvent['items'];
-  if (copy) {
-    a = { ...(e.attributes ?? {}) };
-    user = {};
-    if (e.user) for (const k in e.user) user[k] = { ...e.user[k]! };
-    items = e.items ? e.items.map((i) => ({ ...i })) : [];
-  } else {
-    a = e.attributes ?? {};
-    user = e.user ?? {};
-    items = e.items ?? [];
-  }
+  const user: WorkingEvent['user_attributes'] = {};
+  if (e.user) for (const k in e.user) user[k] = { ...e.user[k]! };
   return {
     event_id: e.event_id,
     event_type: e.event_type,
     event_timestamp: sqlTimestamp(time),
     client_timestamp: e.timestamp,
-    ingest_timestamp: ingestTimestamp,
+    ingest_timestamp: sqlTimestamp(envelope.ingestTime),
     app_id: e.app_id,
     ...utcParts(time),
     platform: e.platform ?? envelope.platform ?? null,
@@ -57,7 +41,7 @@ export function toWorkingEvent(envelope: RawEnvelopeHeader, e: ClickstreamEvent,
     user_agent: envelope.userAgent ?? null,
     attributes: a,
     user_attributes: user,
-    items,
+    items: e.items ? e.items.map((i) => ({ ...i })) : [],
     request_id: envelope.requestId,
     browser: null,
     browser_version: null,

@@ -9,7 +9,6 @@ import { DedupeWindow } from './dedupe-window.js';
 import { fastParseEvent } from './fast-event-parse.js';
 import { badRow, str, toEventRow, toWorkingEvent } from './event-row.js';
 import { OpenSession } from './session-state.js';
-import { sqlTimestamp } from '../time.js';
 import { retentionCutoffMs } from '../retention-cutoff.js';
 
 export interface ProcessingSettings {
@@ -113,15 +112,6 @@ interface AppRun {
   keepsFrom: number;
 }
 
-/** An app's steps, and whether any of them may change the row's attribute objects in place (then each event gets copies). */
-interface AppSteps {
-  list: BoundStep[];
-  copyObjects: boolean;
-}
-
-/** Built-in steps that never change the row's attribute, user attribute or item objects in place (truncate copies on write). */
-const OBJECT_PRESERVING_STEPS: ReadonlySet<string> = new Set(['truncate', 'user-agent', 'bots', 'geo', 'traffic-source', 'anonymise-ip']);
-
 /** At most this many server sessions per user are remembered for assigning events (older ones are over). */
 const SERVER_SESSIONS_KEPT = 8;
 
@@ -141,7 +131,7 @@ export class ProcessingCore {
   /** Per app: keyed by the event id alone (no key string to build and hash per event). */
   private readonly dedupe = new Map<string, DedupeWindow>();
   private readonly dedupeSize: number;
-  private readonly steps = new Map<string, AppSteps>();
+  private readonly steps = new Map<string, BoundStep[]>();
   private readonly appCache = new Map<string, AppRun>();
   private readonly grace: number;
   private readonly maxOpenUsers: number;
@@ -228,13 +218,9 @@ export class ProcessingCore {
     return run;
   }
 
-  private stepsOf(appId: string): AppSteps {
+  private stepsOf(appId: string): BoundStep[] {
     let steps = this.steps.get(appId);
-    if (!steps) {
-      const list = stepsFor(this.appSettings(appId));
-      steps = { list, copyObjects: list.some((s) => !OBJECT_PRESERVING_STEPS.has(s.step.name)) };
-      this.steps.set(appId, steps);
-    }
+    if (!steps) this.steps.set(appId, (steps = stepsFor(this.appSettings(appId))));
     return steps;
   }
 
@@ -270,7 +256,6 @@ export class ProcessingCore {
     const keepsFrom = appRun.keepsFrom;
     const lateWindow = app.lateWindowMs ?? settings.lateWindowMs;
     const upload = { requestId: envelope.requestId, ingestTime: envelope.ingestTime, platform: envelope.platform ?? null };
-    const ingestTimestamp = sqlTimestamp(envelope.ingestTime);
     for (const element of elements) {
       if (element === null || typeof element !== 'object' || Array.isArray(element)) {
         this.bad(badRow(envelope, 'NOT_AN_EVENT', 'Batch element is not a JSON object.', JSON.stringify(element) ?? String(element)));
@@ -317,10 +302,9 @@ export class ProcessingCore {
         continue;
       }
 
-      const steps = this.stepsOf(event.app_id);
-      let row = toWorkingEvent(envelope, event, time, ingestTimestamp, steps.copyObjects);
+      let row = toWorkingEvent(envelope, event, time);
       let rejection: string | undefined;
-      for (const { step, options } of steps.list) {
+      for (const { step, options } of this.stepsOf(event.app_id)) {
         const result = step.process(row, { event, upload, options });
         if (isRejection(result)) {
           rejection = `${step.name}: ${result.rejected}`;

@@ -8,48 +8,28 @@ export const VALUE_LIMIT = EventLimits.attributeValueLength;
 
 /**
  * Over-long values are cut rather than the event rejected: a long page URL or title is common and
- * the rest of the event is still worth having. The row says so in `truncated`. Copy on write: the
- * row's attribute objects may be the event's own (the core copies them only for apps whose custom
- * steps might change them), and the event must stay as sent.
+ * the rest of the event is still worth having. The row says so in `truncated`.
  */
 export function process(row: WorkingEvent, _ctx: StepContext): WorkingEvent {
   let cut = false;
-  let attributesCopied = false;
-  for (const key in row.attributes) {
-    const value = row.attributes[key];
+  for (const [key, value] of Object.entries(row.attributes)) {
     if (typeof value === 'string' && value.length > VALUE_LIMIT) {
-      if (!attributesCopied) row.attributes = { ...row.attributes };
-      attributesCopied = true;
       row.attributes[key] = value.slice(0, VALUE_LIMIT);
       cut = true;
     }
   }
-  let usersCopied = false;
-  for (const key in row.user_attributes) {
-    const attribute = row.user_attributes[key]!;
+  for (const attribute of Object.values(row.user_attributes)) {
     if (typeof attribute.value === 'string' && attribute.value.length > VALUE_LIMIT) {
-      if (!usersCopied) row.user_attributes = { ...row.user_attributes };
-      usersCopied = true;
-      row.user_attributes[key] = { ...attribute, value: attribute.value.slice(0, VALUE_LIMIT) };
+      attribute.value = attribute.value.slice(0, VALUE_LIMIT);
       cut = true;
     }
   }
-  let itemsCopied = false;
-  for (let i = 0; i < row.items.length; i++) {
-    const item = row.items[i]!;
-    let copy: typeof item | undefined;
-    for (const key in item) {
-      const value = item[key];
+  for (const item of row.items) {
+    for (const [key, value] of Object.entries(item)) {
       if (typeof value === 'string' && value.length > VALUE_LIMIT) {
-        copy ??= { ...item };
-        copy[key] = value.slice(0, VALUE_LIMIT);
+        item[key] = value.slice(0, VALUE_LIMIT);
+        cut = true;
       }
-    }
-    if (copy) {
-      if (!itemsCopied) row.items = [...row.items];
-      itemsCopied = true;
-      row.items[i] = copy;
-      cut = true;
     }
   }
   if (cut) {
