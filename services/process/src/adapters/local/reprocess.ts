@@ -104,11 +104,11 @@ export async function reprocess(o: ReprocessOptions): Promise<ReprocessResult> {
   let totalBytes = 0;
   for (const f of files) totalBytes += (await stat(join(objectsRoot, ...f.key.split('/')))).size;
 
-  const warehouse = await DuckDbTableWriter.openCopier(join(work, 'duckdb'));
+  const copier = await DuckDbTableWriter.openCopier(join(work, 'duckdb'));
   let result: WriteResult;
   let stats: CoreStats;
   try {
-    const engine = new WorkerEngine(new DuckDbTableWriter(warehouse, join(work, 'staging'), join(work, 'new')), { threads: o.threads });
+    const engine = new WorkerEngine(new DuckDbTableWriter(copier, join(work, 'staging'), join(work, 'new')), { threads: o.threads });
     // Split by user over the cores when there is enough to read; a rerun may split differently: it
     // replaces whole partition folders, whatever their files are called.
     const shards = totalBytes >= SHARDED_FROM_BYTES ? engine.shardsFor(Number.MAX_SAFE_INTEGER) : 1;
@@ -142,7 +142,7 @@ export async function reprocess(o: ReprocessOptions): Promise<ReprocessResult> {
       throw error;
     }
   } finally {
-    warehouse.close();
+    copier.close();
   }
 
   await writeFile(join(work, 'plan.json'), JSON.stringify({ jobId, locations }));
