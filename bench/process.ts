@@ -87,23 +87,18 @@ log(`raw input: ${(rawBytes / 1e6).toFixed(1)} MB gzip`);
 // then the baseline right after it; the figures are the rounds' medians.
 const rounds = Math.max(1, Number(values.rounds));
 const shards = Number(values.shards);
-const results: Round[] = [];
-let peakRssMb = 0;
-let corePeakRss = 0;
-let rssAtStart = 0;
-let last: CoreResult | undefined;
+const results: (Round & { core: CoreResult })[] = [];
+// The process's lifetime peak only until the first baseline: DuckDB's read_json takes far more than the core, and keeps it.
+let peakBeforeBaselineMb = 0;
 for (let round = 1; round <= rounds; round++) {
   const core = await timeCore(round === 1 && values['cpu-prof']);
-  last = core;
-  // The process's lifetime peak only until the first baseline: DuckDB's read_json takes far more than the core, and keeps it.
-  if (round === 1) peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
-  peakRssMb = Math.max(peakRssMb, Math.round(core.peakRss / 1048576));
-  corePeakRss = Math.max(corePeakRss, core.peakRss);
-  if (round === 1) rssAtStart = core.rssAtStart;
+  if (round === 1) peakBeforeBaselineMb = Math.round(process.resourceUsage().maxRSS / 1024);
   const baselineMs = await timeBaseline();
-  results.push({ coreMs: core.ms, coreCpuSec: core.cpuSec, baselineMs });
+  results.push({ coreMs: core.ms, coreCpuSec: core.cpuSec, baselineMs, core });
   log(`round ${round}/${rounds}: rss before ${Math.round(core.rssAtStart / 1048576)} MB, core peak ${Math.round(core.peakRss / 1048576)} MB; core ${(core.ms / 1000).toFixed(1)} s, baseline ${(baselineMs / 1000).toFixed(1)} s → ratio ${(baselineMs / core.ms).toFixed(3)}`);
 }
+const corePeakRss = Math.max(...results.map((r) => r.core.peakRss));
+const peakRssMb = Math.max(peakBeforeBaselineMb, Math.round(corePeakRss / 1048576));
 const median = (xs: number[]) => {
   const sorted = [...xs].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
@@ -121,7 +116,7 @@ console.log(
       ratio: Math.round(median(results.map((r) => r.baselineMs / r.coreMs)) * 100) / 100,
       peakRssMb,
       corePeakRssMb: Math.round(corePeakRss / 1048576),
-      rssBeforeCoreMb: Math.round(rssAtStart / 1048576),
+      rssBeforeCoreMb: Math.round(results[0]!.core.rssAtStart / 1048576),
       shards,
       rounds: results.map((r) => ({
         coreWallSec: Math.round(r.coreMs / 10) / 100,
@@ -132,7 +127,7 @@ console.log(
       loadAverage: loadavg().map((l) => Math.round(l * 10) / 10),
       uploads: generated,
       rawMb: Math.round(rawBytes / 1e5) / 10,
-      rows: last!.rows,
+      rows: results.at(-1)!.core.rows,
       targets: { ratio: 0.25, peakRssMb: 1024 },
       note:
         'Raw lines are RawEnvelope v2 (body embedded as JSON). Baseline: DuckDB read_json with the envelope members as columns and the body as one JSON column, ' +
